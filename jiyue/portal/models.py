@@ -1,0 +1,221 @@
+"""Page types of every hosted site and its per-site footer settings.
+
+Every site's tree is ``HomePage → ColumnPage (栏目, nestable) → ArticlePage``. Column
+pages carry the column tags and inspection attributes of STANDARDS.md (rule: META-2,
+META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class ColumnType(models.TextChoices):
+    """The ColumnType enumeration (rule: META-6; CONFIG-2 adds OTHER)."""
+
+    HOME = "HOME", "首页"
+    OVERVIEW = "OVERVIEW", "概况信息"
+    FUNCTIONS = "FUNCTIONS", "机构职能"
+    LEADERS = "LEADERS", "负责人信息"
+    NEWS = "NEWS", "工作动态"
+    POLICY = "POLICY", "政策文件"
+    OGI_GUIDE = "OGI_GUIDE", "信息公开指南"
+    OGI_CATALOG = "OGI_CATALOG", "信息公开目录"
+    OGI_ANNUAL_REPORT = "OGI_ANNUAL_REPORT", "信息公开年报"
+    OGI_REQUEST = "OGI_REQUEST", "依法申请公开"
+    DATA_RELEASE = "DATA_RELEASE", "数据发布"
+    OPEN_DATA = "OPEN_DATA", "数据开放"
+    INTERPRETATION = "INTERPRETATION", "政策解读"
+    RESPONSE = "RESPONSE", "回应关切"
+    SERVICE = "SERVICE", "办事服务"
+    CONSULT_COMPLAINT = "CONSULT_COMPLAINT", "咨询投诉"
+    SOLICITATION = "SOLICITATION", "征集调查"
+    INTERVIEW = "INTERVIEW", "在线访谈"
+    OTHER = "OTHER", "其他"
+
+
+class InspectionClass(models.TextChoices):
+    """Column inspection class (rule: META-8)."""
+
+    DYNAMIC_NEWS = "dynamic_news", "动态要闻"
+    NOTICE = "notice", "通知公告"
+    POLICY = "policy", "政策文件"
+    BASIC_INFO = "basic_info", "基本信息"
+    CONSULTATION = "consultation", "政务咨询"
+    SOLICITATION = "solicitation", "调查征集"
+    INTERVIEW = "interview", "在线访谈"
+    PETITION = "petition", "网上信访"
+    DISCIPLINE = "discipline", "纪检举报"
+    OTHER = "other", "其他"
+
+
+class HomePage(Page):
+    """A hosted site's home page: the root of its page tree (ColumnType 首页)."""
+
+    column_description = models.CharField(
+        _("栏目描述"), max_length=255, blank=True, help_text=_("首页的栏目描述标签（rule: META-2）。")
+    )
+    column_keywords = models.CharField(_("栏目关键词"), max_length=255, blank=True)
+    intro = models.TextField(_("网站简介"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("column_description"), FieldPanel("column_keywords")],
+            heading=_("网页标签"),
+        ),
+    ]
+    subpage_types = ["portal.ColumnPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    column_type = ColumnType.HOME
+
+    class Meta:
+        verbose_name = _("网站首页")
+
+    def columns(self):
+        return ColumnPage.objects.child_of(self).live().public().specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = [
+            (column, column.latest_articles(6)) for column in self.columns()
+        ]
+        return context
+
+
+class ColumnPage(Page):
+    """A column (栏目): a list of content pages, possibly with sub-columns."""
+
+    column_type = models.CharField(
+        _("栏目类别"), max_length=32, choices=ColumnType.choices, default=ColumnType.NEWS
+    )
+    description = models.CharField(
+        _("栏目描述"), max_length=255, help_text=_("栏目的定位和内容（rule: META-2 必选）。")
+    )
+    keywords = models.CharField(_("栏目关键词"), max_length=255, help_text=_("rule: META-2 必选。"))
+    update_cycle_days = models.PositiveIntegerField(
+        _("更新周期（天）"),
+        null=True,
+        blank=True,
+        help_text=_("留空时按180天判断长期未更新（rule: META-8, VETO-5）。"),
+    )
+    must_reply = models.BooleanField(
+        _("须答复"), default=False, help_text=_("政务咨询类栏目的留言须答复（rule: META-8, VETO-8）。")
+    )
+    inspection_class = models.CharField(
+        _("检查类别"), max_length=32, choices=InspectionClass.choices, default=InspectionClass.OTHER
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("column_type"),
+        FieldPanel("description"),
+        FieldPanel("keywords"),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [FieldPanel("inspection_class"), FieldPanel("update_cycle_days"), FieldPanel("must_reply")],
+            heading=_("检查属性"),
+        )
+    ]
+    search_fields = Page.search_fields + [index.SearchField("description")]
+    parent_page_types = ["portal.HomePage", "portal.ColumnPage"]
+    subpage_types = ["portal.ColumnPage", "portal.ArticlePage"]
+
+    PAGE_SIZE = 20
+
+    class Meta:
+        verbose_name = _("栏目")
+
+    @property
+    def top_level(self):
+        """A first-level column sits directly under the home page (rule: META-8)."""
+        parent = self.get_parent()
+        return parent is not None and parent.specific_class is HomePage
+
+    def latest_articles(self, limit=None):
+        qs = (
+            ArticlePage.objects.descendant_of(self)
+            .live()
+            .public()
+            .order_by("-pub_date", "-pk")
+        )
+        return qs[:limit] if limit else qs
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator  # noqa: PLC0415
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.latest_articles(), self.PAGE_SIZE)
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        context["subcolumns"] = ColumnPage.objects.child_of(self).live().public()
+        return context
+
+
+class ArticlePage(Page):
+    """A content page with the content tags (rule: META-2 内容页面标签)."""
+
+    pub_date = models.DateTimeField(_("发布时间"), default=timezone.now)
+    source = models.CharField(
+        _("来源"), max_length=100, help_text=_("发布单位；转载时填写原始来源（rule: PUB-4）。")
+    )
+    author = models.CharField(_("作者/责任编辑"), max_length=100, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=255, blank=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    body = RichTextField(_("正文"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("pub_date"),
+        FieldPanel("source"),
+        FieldPanel("author"),
+        FieldPanel("keywords"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("pub_date"),
+    ]
+    parent_page_types = ["portal.ColumnPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("文章")
+
+    def column(self):
+        return ColumnPage.objects.ancestor_of(self).order_by("-depth").specific().first()
+
+
+@register_setting(icon="list-ul")
+class FooterSettings(BaseSiteSetting):
+    """The footer contact block of one site (rule: FOOTER-2, FOOTER-4, FOOTER-5).
+
+    Organizer, identifier code and filing numbers are not repeated here: the footer
+    reads them from the site's registry record so they always equal it (rule: META-4).
+    """
+
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=6, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    about_text = RichTextField(_("关于本网"), blank=True)
+    statement_text = RichTextField(_("网站声明"), blank=True)
+
+    panels = [
+        FieldPanel("address"),
+        FieldPanel("phone"),
+        FieldPanel("postcode"),
+        FieldPanel("email"),
+        FieldPanel("about_text"),
+        FieldPanel("statement_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("页脚信息")

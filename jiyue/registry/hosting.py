@@ -1,0 +1,136 @@
+"""Binding a registry record to the platform: host names, page tree, media, editors.
+
+When a site is opened on the platform it gets a Wagtail ``Site`` answering its
+host name, a home page, its own image/document collection and an editors' group
+whose Wagtail permissions cover exactly that page tree, collection and site
+settings. Isolation between sites rests on these native Wagtail permissions.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+)
+
+PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
+SITE_SETTING_PERMISSIONS = [("portal", "change_footersettings")]
+
+
+def serving_host(domain):
+    """The host name this installation answers on for a registered ``domain``.
+
+    ``JIYUE_HOST_MAP`` rewrites suffixes (longest first): with
+    ``beijing.gov.cn=localhost`` the site ``fgw.beijing.gov.cn`` answers on
+    ``fgw.localhost``. In production the map is empty and the domain is the host.
+    """
+    domain = domain.lower().rstrip(".")
+    mapping = getattr(settings, "JIYUE_HOST_MAP", {}) or {}
+    for suffix in sorted(mapping, key=len, reverse=True):
+        if domain == suffix or domain.endswith("." + suffix):
+            return domain[: len(domain) - len(suffix)] + mapping[suffix]
+    return domain
+
+
+def editors_group_name(gov_site):
+    return f"{gov_site.name} 编辑"
+
+
+def editors_group(gov_site):
+    """The Wagtail group of the site's editors (created on provisioning)."""
+    return Group.objects.filter(name=editors_group_name(gov_site)).first()
+
+
+@transaction.atomic
+def provision(gov_site, home_title=None):
+    """Create (or repair) the platform resources that host ``gov_site``.
+
+    Idempotent: calling it again for a provisioned site only fixes what is missing.
+    """
+    from jiyue.portal.models import HomePage  # noqa: PLC0415 - portal depends on registry
+
+    site = gov_site.wagtail_site
+    if site is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title=home_title or gov_site.name, slug=_slug_for(gov_site))
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.create(
+            hostname=serving_host(gov_site.primary_domain),
+            port=80,
+            root_page=home,
+            site_name=gov_site.name,
+            is_default_site=False,
+        )
+        gov_site.wagtail_site = site
+        gov_site.save(update_fields=["wagtail_site", "updated_at"])
+    else:
+        sync_site(gov_site)
+
+    collection = site_collection(gov_site, create=True)
+    group, _created = Group.objects.get_or_create(name=editors_group_name(gov_site))
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=site.root_page,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    for app_label, codename in COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )
+    for app_label, codename in SITE_SETTING_PERMISSIONS:
+        GroupSitePermission.objects.get_or_create(
+            group=group,
+            site=site,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )
+    return site
+
+
+def site_collection(gov_site, create=False):
+    """The image/document collection that belongs to ``gov_site``."""
+    name = gov_site.name
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=name).first()
+    if collection is None and create:
+        collection = root.add_child(name=name)
+    return collection
+
+
+def sync_site(gov_site):
+    """Keep the Wagtail site's host name and name equal to the registry record."""
+    site = gov_site.wagtail_site
+    if site is None:
+        return
+    host = serving_host(gov_site.primary_domain)
+    if site.hostname != host or site.site_name != gov_site.name:
+        site.hostname = host
+        site.site_name = gov_site.name
+        site.save()
+
+
+def _slug_for(gov_site):
+    base = gov_site.primary_domain.replace(".", "-")
+    slug = base
+    n = 2
+    while Page.objects.filter(slug=slug, depth=2).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug

@@ -1,0 +1,199 @@
+"""The registry's public functions. Other apps call these, never the tables directly."""
+
+from django.core.cache import cache
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from .hosting import editors_group, provision, serving_host, site_collection, sync_site
+from .models import GovSite, Organization, SiteAlias, SiteStatus, StaffMembership
+
+__all__ = [
+    "editors_group",
+    "gov_site_for_request",
+    "host_entry",
+    "invalidate_host_cache",
+    "is_supervisor",
+    "organization_for_user",
+    "provision",
+    "serving_host",
+    "site_collection",
+    "sites_for_user",
+    "sync_site",
+]
+
+HOST_CACHE_VERSION_KEY = "jiyue:registry:host-version"
+
+
+# --- Who may see what -------------------------------------------------------
+
+
+def organization_for_user(user):
+    """The organization an admin user works for, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = StaffMembership.objects.filter(user=user).select_related("organization").first()
+    return membership.organization if membership else None
+
+
+def is_supervisor(user):
+    """Supervisors (主管单位 staff) and superusers see and approve across all sites."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_perm("registry.supervise_sites"):
+        return True
+    org = organization_for_user(user)
+    return bool(org and org.is_supervisor)
+
+
+def organizations_in_scope(org):
+    """``org`` and every organization below it."""
+    ids, frontier = {org.pk}, [org.pk]
+    while frontier:
+        frontier = list(
+            Organization.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return Organization.objects.filter(pk__in=ids)
+
+
+def sites_for_user(user):
+    """The site records a user may see and manage.
+
+    Supervisors: all. Site staff: the site of their organization, or — for units
+    that publish through a parent site (rule: SITE-4) — the nearest ancestor's.
+    """
+    if is_supervisor(user):
+        return GovSite.objects.all()
+    org = organization_for_user(user)
+    if org is None:
+        return GovSite.objects.none()
+    for candidate in [org, *org.ancestors()]:
+        sites = GovSite.objects.filter(organization=candidate).exclude(
+            status__in=[SiteStatus.CLOSED, SiteStatus.MERGED]
+        )
+        if sites.exists():
+            return sites
+    return GovSite.objects.none()
+
+
+# --- Host names ---------------------------------------------------------------
+
+
+def invalidate_host_cache():
+    try:
+        cache.incr(HOST_CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(HOST_CACHE_VERSION_KEY, 1, None)
+
+
+def _host_cache_key(host):
+    version = cache.get_or_set(HOST_CACHE_VERSION_KEY, 1, None)
+    return f"jiyue:registry:host:{version}:{host}"
+
+
+def host_entry(host):
+    """What the platform knows about ``host``: a dict, or None for an unknown host.
+
+    Cached; every save of a site record, alias or Wagtail site invalidates it.
+    """
+    key = _host_cache_key(host)
+    entry = cache.get(key)
+    if entry is None:
+        entry = _lookup_host(host) or {}
+        cache.set(key, entry, 300)
+    return entry or None
+
+
+def _lookup_host(host):
+    site = (
+        GovSite.objects.select_related("wagtail_site", "merged_into__wagtail_site", "organization")
+        .filter(wagtail_site__hostname=host)
+        .first()
+    )
+    alias_of = None
+    if site is None:
+        for alias in SiteAlias.objects.select_related("site__wagtail_site"):
+            if serving_host(alias.domain) == host:
+                site = alias.site
+                alias_of = serving_host(site.primary_domain)
+                break
+    if site is None:
+        return None
+    merged_host = None
+    if site.merged_into is not None:
+        merged_host = serving_host(site.merged_into.primary_domain)
+    parent = site.parent_portal() if site.status == SiteStatus.CLOSED else None
+    return {
+        "site_id": site.pk,
+        "name": site.name,
+        "status": site.status,
+        "alias_of": alias_of,
+        "merged_into_host": merged_host,
+        "merged_into_name": site.merged_into.name if site.merged_into else "",
+        "parent_portal_host": serving_host(parent.primary_domain) if parent else "",
+        "parent_portal_name": parent.name if parent else "",
+        "organization": site.organization.name,
+    }
+
+
+def gov_site_for_request(request):
+    """The registry record of the site serving ``request`` (None on platform hosts)."""
+    site_id = getattr(request, "gov_site_id", None)
+    if site_id is None:
+        host = request.get_host().rsplit(":", 1)[0].lower()
+        entry = host_entry(host)
+        site_id = entry["site_id"] if entry else None
+    if site_id is None:
+        return None
+    cached = getattr(request, "_gov_site", None)
+    if cached is None or cached.pk != site_id:
+        cached = GovSite.objects.select_related("organization", "wagtail_site").get(pk=site_id)
+        request._gov_site = cached
+    return cached
+
+
+def redirect_to_host(request, host, keep_path=True):
+    port = request.get_port()
+    netloc = host if port in ("80", "443") else f"{host}:{port}"
+    path = request.get_full_path() if keep_path else "/"
+    return HttpResponsePermanentRedirect(f"{request.scheme}://{netloc}{path}")
+
+
+NOTICE_STATUS = {"offline": 503, "closed": 410, "unknown": 404, "planned": 503, "preparing": 503, "merged": 410}
+
+
+def notice_response(request, status, entry):
+    """A Chinese notice page for a site that is not online, with the right status."""
+    response = render(
+        request,
+        "registry/site_notice.html",
+        {"state": status, "entry": entry or {}},
+        status=NOTICE_STATUS.get(status, 404),
+    )
+    if status == "offline":
+        response["Retry-After"] = "3600"
+    return response
+
+
+def platform_directory_response(request):
+    """The platform's own landing page: a directory of the sites it hosts."""
+    if request.path != "/":
+        return notice_response(request, "unknown", None)
+    sites = (
+        GovSite.objects.filter(status=SiteStatus.ONLINE, wagtail_site__isnull=False)
+        .select_related("organization")
+        .order_by("site_type", "name")
+    )
+    port = request.get_port()
+    rows = [
+        {
+            "site": s,
+            "url": f"{request.scheme}://{serving_host(s.primary_domain)}"
+            + ("" if port in ("80", "443") else f":{port}")
+            + "/",
+        }
+        for s in sites
+    ]
+    return render(request, "registry/platform_directory.html", {"rows": rows})

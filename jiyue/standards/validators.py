@@ -1,0 +1,96 @@
+"""Validators for registry data. Each error message starts with the rule ID.
+
+They raise :class:`django.core.exceptions.ValidationError` with messages in the
+active language (the admin's); the IDs let an editor find the rule in the docs.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .rules import rule
+
+
+def normalize_domain(value):
+    """Lower-case and strip one trailing dot (rule: DOMAIN-6)."""
+    return (value or "").strip().lower().rstrip(".")
+
+
+def validate_gov_domain(value):
+    """An English domain must end in .gov.cn and be well formed (rule: DOMAIN-1, DOMAIN-6)."""
+    domain = normalize_domain(value)
+    if not domain.endswith(".gov.cn"):
+        raise ValidationError(
+            _("DOMAIN-1：政府网站英文域名必须以 .gov.cn 结尾，“%(value)s”不符合。"),
+            code="domain_suffix",
+            params={"value": value},
+        )
+    if not re.match(rule("DOMAIN-6"), domain):
+        raise ValidationError(
+            _("DOMAIN-6：域名“%(value)s”格式不正确（只能包含小写字母、数字、连字符和点）。"),
+            code="domain_syntax",
+            params={"value": value},
+        )
+    return domain
+
+
+def validate_chinese_domain(value):
+    """The optional Chinese domain ends in .政务 (rule: DOMAIN-2)."""
+    domain = (value or "").strip().rstrip(".")
+    if domain and not domain.endswith(".政务"):
+        raise ValidationError(
+            _("DOMAIN-2：中文域名必须以“.政务”结尾，“%(value)s”不符合。"),
+            code="chinese_domain",
+            params={"value": value},
+        )
+    return domain
+
+
+def is_subdomain_of(domain, parent_domain):
+    """True when ``domain`` sits under the registrable part of ``parent_domain``.
+
+    A portal ``www.beijing.gov.cn`` makes ``beijing.gov.cn`` the zone its
+    departments live in (rule: DOMAIN-4: 保定市水利局 ``slj.bd.gov.cn``).
+    """
+    domain = normalize_domain(domain)
+    zone = normalize_domain(parent_domain)
+    if zone.startswith("www."):
+        zone = zone[4:]
+    return domain != zone and domain.endswith("." + zone)
+
+
+def validate_department_domain(domain, portal_domain):
+    """A department site lives under its portal's domain (rule: DOMAIN-4)."""
+    if portal_domain and not is_subdomain_of(domain, portal_domain):
+        message = _(
+            "DOMAIN-4：部门网站域名“%(domain)s”应为本级门户网站“%(portal)s”的下级域名。"
+        )
+        if rule("DOMAIN-4") == "error":
+            raise ValidationError(
+                message, code="department_domain", params={"domain": domain, "portal": portal_domain}
+            )
+        return message % {"domain": domain, "portal": portal_domain}
+    return None
+
+
+def validate_site_id_code(value):
+    """网站标识码 format (rule: IDCODE-3, configurable as CONFIG-4)."""
+    code = (value or "").strip()
+    if not re.match(rule("IDCODE-3"), code):
+        raise ValidationError(
+            _("IDCODE-3：网站标识码“%(value)s”格式不正确（应为10位数字，或 bm 加8位数字）。"),
+            code="site_id_code",
+            params={"value": value},
+        )
+    return code
+
+
+def validate_site_name(name, organization_name):
+    """A site is named after its organisation (rule: NAME-1)."""
+    if organization_name and organization_name not in (name or ""):
+        raise ValidationError(
+            _("NAME-1：网站名称“%(name)s”必须包含主办单位名称“%(org)s”。"),
+            code="site_name",
+            params={"name": name, "org": organization_name},
+        )

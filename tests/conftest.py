@@ -1,0 +1,1 @@
+"""Shared fixtures. Database selection (SQLite / PostgreSQL) lives in tests/db.py."""
