@@ -58,7 +58,10 @@ class HomePage(Page):
     """A hosted site's home page: the root of its page tree (ColumnType 首页)."""
 
     column_description = models.CharField(
-        _("栏目描述"), max_length=255, blank=True, help_text=_("首页的栏目描述标签（rule: META-2）。")
+        _("栏目描述"),
+        max_length=255,
+        blank=True,
+        help_text=_("首页的栏目描述标签（rule: META-2）。"),
     )
     column_keywords = models.CharField(_("栏目关键词"), max_length=255, blank=True)
     intro = models.TextField(_("网站简介"), blank=True)
@@ -84,9 +87,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = [
-            (column, column.latest_articles(6)) for column in self.columns()
-        ]
+        context["columns"] = [(column, column.latest_articles(6)) for column in self.columns()]
         return context
 
 
@@ -107,7 +108,9 @@ class ColumnPage(Page):
         help_text=_("留空时按180天判断长期未更新（rule: META-8, VETO-5）。"),
     )
     must_reply = models.BooleanField(
-        _("须答复"), default=False, help_text=_("政务咨询类栏目的留言须答复（rule: META-8, VETO-8）。")
+        _("须答复"),
+        default=False,
+        help_text=_("政务咨询类栏目的留言须答复（rule: META-8, VETO-8）。"),
     )
     inspection_class = models.CharField(
         _("检查类别"), max_length=32, choices=InspectionClass.choices, default=InspectionClass.OTHER
@@ -120,7 +123,11 @@ class ColumnPage(Page):
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
-            [FieldPanel("inspection_class"), FieldPanel("update_cycle_days"), FieldPanel("must_reply")],
+            [
+                FieldPanel("inspection_class"),
+                FieldPanel("update_cycle_days"),
+                FieldPanel("must_reply"),
+            ],
             heading=_("检查属性"),
         )
     ]
@@ -140,12 +147,7 @@ class ColumnPage(Page):
         return parent is not None and parent.specific_class is HomePage
 
     def latest_articles(self, limit=None):
-        qs = (
-            ArticlePage.objects.descendant_of(self)
-            .live()
-            .public()
-            .order_by("-pub_date", "-pk")
-        )
+        qs = ArticlePage.objects.descendant_of(self).live().public().order_by("-pub_date", "-pk")
         return qs[:limit] if limit else qs
 
     def get_context(self, request, *args, **kwargs):

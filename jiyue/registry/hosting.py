@@ -82,12 +82,16 @@ def provision(gov_site, home_title=None):
 
     collection = site_collection(gov_site, create=True)
     group, _created = Group.objects.get_or_create(name=editors_group_name(gov_site))
-    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
     for codename in PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=group,
             page=site.root_page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
         )
     for app_label, codename in COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(

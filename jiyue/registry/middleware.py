@@ -11,7 +11,15 @@ from django.conf import settings
 from . import services
 
 # Paths served by the platform itself on every host name.
-PLATFORM_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/static/", "/media/", "/documents/", "/_util/")
+PLATFORM_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/_util/",
+)
 
 
 class SiteStatusMiddleware:
@@ -22,7 +30,9 @@ class SiteStatusMiddleware:
         if request.path.startswith(PLATFORM_PREFIXES):
             return self.get_response(request)
         host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
-        platform_hosts = getattr(settings, "JIYUE_PLATFORM_HOSTS", ("localhost", "127.0.0.1", "testserver"))
+        platform_hosts = getattr(
+            settings, "JIYUE_PLATFORM_HOSTS", ("localhost", "127.0.0.1", "testserver")
+        )
         if host in platform_hosts:
             return services.platform_directory_response(request)
         entry = services.host_entry(host)

@@ -143,7 +143,10 @@ class GovSite(models.Model):
         related_name="sites",
     )
     operator_name = models.CharField(
-        _("承办单位"), max_length=100, blank=True, help_text=_("负责日常运维的单位（rule: SITE-8）。")
+        _("承办单位"),
+        max_length=100,
+        blank=True,
+        help_text=_("负责日常运维的单位（rule: SITE-8）。"),
     )
     primary_domain = models.CharField(
         _("英文域名"),
@@ -152,7 +155,10 @@ class GovSite(models.Model):
         help_text=_("以 .gov.cn 结尾的主域名，如 www.beijing.gov.cn（rule: DOMAIN-1）。"),
     )
     chinese_domain = models.CharField(
-        _("中文域名"), max_length=253, blank=True, help_text=_("可选，以 .政务 结尾（rule: DOMAIN-2）。")
+        _("中文域名"),
+        max_length=253,
+        blank=True,
+        help_text=_("可选，以 .政务 结尾（rule: DOMAIN-2）。"),
     )
     site_id_code = models.CharField(
         _("网站标识码"),
@@ -180,7 +186,20 @@ class GovSite(models.Model):
         _("域名已注册"), default=False, help_text=_("英文域名已完成注册（rule: SITE-7）。")
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=SiteStatus.choices, default=SiteStatus.PLANNED, editable=False
+        _("状态"),
+        max_length=16,
+        choices=SiteStatus.choices,
+        default=SiteStatus.PLANNED,
+        editable=False,
+    )
+    is_legacy = models.BooleanField(
+        _("存量网站"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "从现有网站清单导入的网站。其不合规之处（名称、域名、开设主体）列为整改问题，"
+            "而不阻止登记。"
+        ),
     )
     legacy_url = models.URLField(_("原网址"), blank=True, help_text=_("存量网站的现网址。"))
     wagtail_site = models.OneToOneField(
@@ -217,7 +236,9 @@ class GovSite(models.Model):
         _("整合期限"), null=True, blank=True, help_text=_("留空则使用主管单位设定的默认期限。")
     )
     opened_at = models.DateTimeField(_("上线时间"), null=True, blank=True, editable=False)
-    status_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        _("状态变更时间"), default=timezone.now, editable=False
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -289,9 +310,12 @@ class GovSite(models.Model):
             self.site_id_code = None
         if self.organization_id:
             org = self.organization
+            self._check_one_site_per_org(org, errors)
+        # Records of existing (legacy) sites from the inventory are registered as they
+        # are; their naming and domain problems become findings of the merge plan.
+        if self.organization_id and not self.is_legacy:
             check("name", validators.validate_site_name, self.name, org.name)
             self._check_org_may_have_site(org, errors)
-            self._check_one_site_per_org(org, errors)
             if domain and self.site_type == SiteType.DEPARTMENT:
                 portal = self.parent_portal()
                 if portal is not None:
@@ -320,9 +344,7 @@ class GovSite(models.Model):
 
         if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
             errors.setdefault("organization", []).append(
-                _(
-                    "SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。"
-                )
+                _("SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。")
                 % {"org": org.name, "type": org.get_org_type_display()}
             )
 
@@ -449,7 +471,10 @@ class SiteApplication(models.Model):
         related_name="incoming_merge_applications",
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+        _("状态"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -482,9 +507,7 @@ class StepDecision(models.TextChoices):
 class ApprovalStep(models.Model):
     """One level of an application's review chain, computed from the organization tree."""
 
-    application = models.ForeignKey(
-        SiteApplication, on_delete=models.CASCADE, related_name="steps"
-    )
+    application = models.ForeignKey(SiteApplication, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("顺序"))
     reviewer_org = models.ForeignKey(
         Organization, verbose_name=_("审核单位"), on_delete=models.PROTECT, related_name="+"
@@ -520,9 +543,7 @@ class MergePlanSettings(BaseGenericSetting):
     department_deadline = models.DateField(
         _("市级部门整合期限"), default=datetime.date(2018, 6, 30)
     )
-    district_deadline = models.DateField(
-        _("区及以下整合期限"), default=datetime.date(2018, 12, 31)
-    )
+    district_deadline = models.DateField(_("区及以下整合期限"), default=datetime.date(2018, 12, 31))
 
     class Meta:
         verbose_name = _("整合计划期限")

@@ -26,7 +26,9 @@ class ScopedModelPermissionPolicy(ModelPermissionPolicy):
     def user_has_any_permission_for_instance(self, user, actions, instance):
         if not self.user_has_any_permission(user, actions):
             return False
-        return self.scope_queryset(user, self.model._default_manager.filter(pk=instance.pk)).exists()
+        return self.scope_queryset(
+            user, self.model._default_manager.filter(pk=instance.pk)
+        ).exists()
 
     def users_with_any_permission_for_instance(self, actions, instance):
         return self.users_with_any_permission(actions)

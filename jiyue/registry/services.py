@@ -161,7 +161,14 @@ def redirect_to_host(request, host, keep_path=True):
     return HttpResponsePermanentRedirect(f"{request.scheme}://{netloc}{path}")
 
 
-NOTICE_STATUS = {"offline": 503, "closed": 410, "unknown": 404, "planned": 503, "preparing": 503, "merged": 410}
+NOTICE_STATUS = {
+    "offline": 503,
+    "closed": 410,
+    "unknown": 404,
+    "planned": 503,
+    "preparing": 503,
+    "merged": 410,
+}
 
 
 def notice_response(request, status, entry):

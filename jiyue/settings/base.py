@@ -165,7 +165,19 @@ WAGTAIL_SITE_NAME = "集约 · 政府网站集约化平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("JIYUE_ADMIN_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "ofd", "wps", "txt", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "ofd",
+    "wps",
+    "txt",
+    "zip",
+]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
@@ -174,9 +186,7 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # installation answers on, longest suffix first, e.g. "beijing.gov.cn=localhost"
 # serves www.beijing.gov.cn at www.localhost. Empty in production: sites answer on
 # their registered domains.
-JIYUE_HOST_MAP = dict(
-    item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", "") if "=" in item
-)
+JIYUE_HOST_MAP = dict(item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", "") if "=" in item)
 # Overrides of STANDARDS.md rule defaults, keyed by rule ID (CONFIG-1).
 JIYUE_RULES = {}
 

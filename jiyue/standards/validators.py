@@ -63,12 +63,12 @@ def is_subdomain_of(domain, parent_domain):
 def validate_department_domain(domain, portal_domain):
     """A department site lives under its portal's domain (rule: DOMAIN-4)."""
     if portal_domain and not is_subdomain_of(domain, portal_domain):
-        message = _(
-            "DOMAIN-4：部门网站域名“%(domain)s”应为本级门户网站“%(portal)s”的下级域名。"
-        )
+        message = _("DOMAIN-4：部门网站域名“%(domain)s”应为本级门户网站“%(portal)s”的下级域名。")
         if rule("DOMAIN-4") == "error":
             raise ValidationError(
-                message, code="department_domain", params={"domain": domain, "portal": portal_domain}
+                message,
+                code="department_domain",
+                params={"domain": domain, "portal": portal_domain},
             )
         return message % {"domain": domain, "portal": portal_domain}
     return None

@@ -1,0 +1,1 @@
+"""Admin views for the inventory and merge plan (owned by the inventory work)."""

@@ -1,0 +1,1 @@
+"""Isolation between sites in the admin (owned by the isolation work)."""
