@@ -151,7 +151,7 @@ class ColumnPage(Page):
         return qs[:limit] if limit else qs
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator  # noqa: PLC0415
+        from django.core.paginator import Paginator
 
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.latest_articles(), self.PAGE_SIZE)

@@ -1,1 +1,1 @@
-"""Admin for organizations, site records and lifecycle applications (owned by the lifecycle work)."""
+"""Admin for organizations, site records and lifecycle applications."""

@@ -60,7 +60,7 @@ def provision(gov_site, home_title=None):
 
     Idempotent: calling it again for a provisioned site only fixes what is missing.
     """
-    from jiyue.portal.models import HomePage  # noqa: PLC0415 - portal depends on registry
+    from jiyue.portal.models import HomePage
 
     site = gov_site.wagtail_site
     if site is None:

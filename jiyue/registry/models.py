@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.contrib.settings.models import BaseGenericSetting
 
 from jiyue.standards import validators
@@ -326,7 +325,7 @@ class GovSite(models.Model):
                         portal.primary_domain,
                     )
         if domain:
-            from .models import SiteAlias  # noqa: PLC0415 - same module, defined below
+            from .models import SiteAlias
 
             aliases = SiteAlias.objects.filter(domain=domain)
             if self.pk:
@@ -340,7 +339,7 @@ class GovSite(models.Model):
 
     def _check_org_may_have_site(self, org, errors):
         """Rule: SITE-4 — towns/streets and units publish through the parent site."""
-        from jiyue.standards import rule  # noqa: PLC0415
+        from jiyue.standards import rule
 
         if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
             errors.setdefault("organization", []).append(

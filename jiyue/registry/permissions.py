@@ -36,7 +36,7 @@ class ScopedModelPermissionPolicy(ModelPermissionPolicy):
 
 class GovSitePermissionPolicy(ScopedModelPermissionPolicy):
     def scope_queryset(self, user, queryset):
-        from .services import sites_for_user  # noqa: PLC0415
+        from .services import sites_for_user
 
         return queryset.filter(pk__in=sites_for_user(user).values("pk"))
 
@@ -45,9 +45,9 @@ class SiteApplicationPermissionPolicy(ScopedModelPermissionPolicy):
     """Applicants see their site's applications; reviewers also those awaiting them."""
 
     def scope_queryset(self, user, queryset):
-        from django.db.models import Q  # noqa: PLC0415
+        from django.db.models import Q
 
-        from .services import is_supervisor, organization_for_user, sites_for_user  # noqa: PLC0415
+        from .services import is_supervisor, organization_for_user, sites_for_user
 
         if is_supervisor(user):
             return queryset
@@ -63,7 +63,7 @@ class OrganizationPermissionPolicy(ScopedModelPermissionPolicy):
     """Staff see their own organization and those below it; supervisors see all."""
 
     def scope_queryset(self, user, queryset):
-        from .services import is_supervisor, organization_for_user, organizations_in_scope  # noqa: PLC0415
+        from .services import is_supervisor, organization_for_user, organizations_in_scope
 
         if is_supervisor(user):
             return queryset

@@ -10,7 +10,7 @@ from .models import GovSite, SiteAlias
 
 @receiver(post_save, sender=GovSite)
 def gov_site_saved(sender, instance, **kwargs):
-    from .services import invalidate_host_cache  # noqa: PLC0415
+    from .services import invalidate_host_cache
 
     sync_site(instance)
     invalidate_host_cache()
@@ -21,6 +21,6 @@ def gov_site_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def hosts_changed(sender, **kwargs):
-    from .services import invalidate_host_cache  # noqa: PLC0415
+    from .services import invalidate_host_cache
 
     invalidate_host_cache()

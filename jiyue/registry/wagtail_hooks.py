@@ -1,5 +1,7 @@
 """Registers the registry's admin: each module below owns its own hooks."""
 
-from . import admin_views  # noqa: F401  organizations, site records, applications
-from . import inventory_admin  # noqa: F401  inventory and merge-plan dashboard
-from . import isolation  # noqa: F401  per-site scoping of Wagtail's own admin
+from . import (
+    admin_views,  # noqa: F401  organizations, site records, applications
+    inventory_admin,  # noqa: F401  inventory and merge-plan dashboard
+    isolation,  # noqa: F401  per-site scoping of Wagtail's own admin
+)
