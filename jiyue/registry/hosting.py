@@ -28,6 +28,15 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
 ]
 SITE_SETTING_PERMISSIONS = [("portal", "change_footersettings")]
+# Model permissions for the site's own registry record and its applications; the
+# scoped policies in ``permissions.py`` narrow them to the editors' own site.
+REGISTRY_PERMISSIONS = [
+    ("registry", "view_govsite"),
+    ("registry", "change_govsite"),
+    ("registry", "view_organization"),
+    ("registry", "add_siteapplication"),
+    ("registry", "view_siteapplication"),
+]
 
 
 def serving_host(domain):
@@ -50,7 +59,15 @@ def editors_group_name(gov_site):
 
 
 def editors_group(gov_site):
-    """The Wagtail group of the site's editors (created on provisioning)."""
+    """The Wagtail group of the site's editors (created on provisioning).
+
+    Held by key on the record (``GovSite.editors_group``), so a renamed site keeps
+    its group. Records provisioned before the key existed fall back to the name.
+    """
+    if gov_site.editors_group_id is not None:
+        return gov_site.editors_group
+    if gov_site.wagtail_site_id is None:
+        return None
     return Group.objects.filter(name=editors_group_name(gov_site)).first()
 
 
@@ -76,14 +93,24 @@ def provision(gov_site, home_title=None):
             is_default_site=False,
         )
         gov_site.wagtail_site = site
-        gov_site.save(update_fields=["wagtail_site", "updated_at"])
-    else:
-        sync_site(gov_site)
 
     collection = site_collection(gov_site, create=True)
-    group, _created = Group.objects.get_or_create(name=editors_group_name(gov_site))
+    group = editors_group(gov_site)
+    if group is None:
+        group, _created = Group.objects.get_or_create(name=editors_group_name(gov_site))
+    if gov_site.collection_id != collection.pk or gov_site.editors_group_id != group.pk:
+        gov_site.collection = collection
+        gov_site.editors_group = group
+    # One save for the keys; the post-save signal then syncs host name, names and
+    # the editors' membership (see ``sync_site`` and ``isolation_sync``).
+    gov_site.save(update_fields=["wagtail_site", "collection", "editors_group", "updated_at"])
+
     group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        *(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in REGISTRY_PERMISSIONS
+        ),
     )
     for codename in PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
@@ -109,25 +136,44 @@ def provision(gov_site, home_title=None):
 
 
 def site_collection(gov_site, create=False):
-    """The image/document collection that belongs to ``gov_site``."""
-    name = gov_site.name
+    """The image/document collection that belongs to ``gov_site``.
+
+    Held by key on the record (``GovSite.collection``); records provisioned before
+    the key existed fall back to a top-level collection of the site's name.
+    """
+    if gov_site.collection_id is not None:
+        return gov_site.collection
     root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=name).first()
+    collection = None
+    if gov_site.wagtail_site_id is not None or create:
+        collection = root.get_children().filter(name=gov_site.name).first()
     if collection is None and create:
-        collection = root.add_child(name=name)
+        collection = root.add_child(name=gov_site.name)
     return collection
 
 
 def sync_site(gov_site):
-    """Keep the Wagtail site's host name and name equal to the registry record."""
+    """Keep the platform resources named and addressed as the registry record says.
+
+    Called after every save of the record: the Wagtail site's host name and name,
+    the editors' group name and the collection name follow the record, so a rename
+    approved through the lifecycle (``lifecycle.decide``) carries over to all of them.
+    """
     site = gov_site.wagtail_site
-    if site is None:
-        return
-    host = serving_host(gov_site.primary_domain)
-    if site.hostname != host or site.site_name != gov_site.name:
-        site.hostname = host
-        site.site_name = gov_site.name
-        site.save()
+    if site is not None:
+        host = serving_host(gov_site.primary_domain)
+        if site.hostname != host or site.site_name != gov_site.name:
+            site.hostname = host
+            site.site_name = gov_site.name
+            site.save()
+    group = gov_site.editors_group if gov_site.editors_group_id else None
+    if group is not None and group.name != editors_group_name(gov_site):
+        group.name = editors_group_name(gov_site)
+        group.save(update_fields=["name"])
+    collection = gov_site.collection if gov_site.collection_id else None
+    if collection is not None and collection.name != gov_site.name:
+        collection.name = gov_site.name
+        collection.save(update_fields=["name"])
 
 
 def _slug_for(gov_site):

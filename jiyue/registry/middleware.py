@@ -27,7 +27,9 @@ class SiteStatusMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(PLATFORM_PREFIXES):
+        if request.path.startswith(PLATFORM_PREFIXES) or getattr(request, "is_dummy", False):
+            # Admin previews render through a dummy request: editors preview pages of
+            # sites that are not online yet.
             return self.get_response(request)
         host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
         platform_hosts = getattr(

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting
 
 from jiyue.standards import validators
@@ -130,8 +132,12 @@ class PlanAction(models.TextChoices):
     UNDECIDED = "undecided", _("待定")
 
 
-class GovSite(models.Model):
-    """The registry record of one government website."""
+class GovSite(ClusterableModel):
+    """The registry record of one government website.
+
+    A ``ClusterableModel`` so that its domain aliases (:class:`SiteAlias`) are edited
+    inline in the same admin form and validated together with the record.
+    """
 
     name = models.CharField(_("网站名称"), max_length=100)
     site_type = models.CharField(_("网站类型"), max_length=16, choices=SiteType.choices)
@@ -234,6 +240,26 @@ class GovSite(models.Model):
     plan_deadline = models.DateField(
         _("整合期限"), null=True, blank=True, help_text=_("留空则使用主管单位设定的默认期限。")
     )
+    # The platform resources made for the site by ``hosting.provision``. Held as keys,
+    # not looked up by the site's name, so that renaming a site keeps them attached.
+    editors_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("编辑组"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("图片文档集"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     opened_at = models.DateTimeField(_("上线时间"), null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(
         _("状态变更时间"), default=timezone.now, editable=False
@@ -250,10 +276,12 @@ class GovSite(models.Model):
             ("supervise_sites", _("可监管全部网站")),
         ]
         constraints = [
-            # rule: SITE-3 — one organisation runs at most one active site.
+            # rule: SITE-3 — one organisation runs at most one active site. Inventory
+            # (legacy) records are exempt: several sites per organisation is exactly
+            # what consolidation removes; the merge plan reports them as findings.
             models.UniqueConstraint(
                 fields=["organization"],
-                condition=Q(status__in=[s.value for s in ACTIVE_STATUSES]),
+                condition=Q(status__in=[s.value for s in ACTIVE_STATUSES], is_legacy=False),
                 name="registry_one_active_site_per_org",
             ),
         ]
@@ -314,7 +342,7 @@ class GovSite(models.Model):
         # are; their naming and domain problems become findings of the merge plan.
         if self.organization_id and not self.is_legacy:
             check("name", validators.validate_site_name, self.name, org.name)
-            self._check_org_may_have_site(org, errors)
+            self.check_org_may_have_site(org, errors)
             if domain and self.site_type == SiteType.DEPARTMENT:
                 portal = self.parent_portal()
                 if portal is not None:
@@ -337,7 +365,7 @@ class GovSite(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _check_org_may_have_site(self, org, errors):
+    def check_org_may_have_site(self, org, errors):
         """Rule: SITE-4 — towns/streets and units publish through the parent site."""
         from jiyue.standards import rule
 
@@ -349,17 +377,34 @@ class GovSite(models.Model):
 
     def _check_one_site_per_org(self, org, errors):
         """Rule: SITE-3 — one organisation runs at most one active site."""
-        if self.status not in ACTIVE_STATUSES:
+        if self.is_legacy:
             return
+        message = self.other_active_site_message(org)
+        if message:
+            errors.setdefault("organization", []).append(message)
+
+    def other_active_site_message(self, org=None, *, include_legacy=False):
+        """The SITE-3 message when ``org`` already has another active site, else None.
+
+        Platform records count only other platform records (the database constraint
+        does the same); the merge plan asks with ``include_legacy`` to find inventory
+        organisations that still run several sites.
+        """
+        org = org or self.organization
+        if self.status not in ACTIVE_STATUSES:
+            return None
         others = GovSite.objects.filter(organization=org, status__in=ACTIVE_STATUSES)
+        if not include_legacy:
+            others = others.filter(is_legacy=False)
         if self.pk:
             others = others.exclude(pk=self.pk)
         other = others.first()
-        if other is not None:
-            errors.setdefault("organization", []).append(
-                _("SITE-3：“%(org)s”已有网站“%(site)s”，一个单位只能开设一个网站。")
-                % {"org": org.name, "site": other.name}
-            )
+        if other is None:
+            return None
+        return _("SITE-3：“%(org)s”已有网站“%(site)s”，一个单位只能开设一个网站。") % {
+            "org": org.name,
+            "site": other.name,
+        }
 
     def parent_portal(self):
         """The portal of this site's own level or its parent's (rule: DOMAIN-4)."""
@@ -386,8 +431,15 @@ class GovSite(models.Model):
 class SiteAlias(models.Model):
     """An extra English domain that redirects to the primary one (rule: DOMAIN-5)."""
 
-    site = models.ForeignKey(GovSite, on_delete=models.CASCADE, related_name="aliases")
-    domain = models.CharField(_("别名域名"), max_length=253, unique=True)
+    site = ParentalKey(
+        GovSite, verbose_name=_("网站"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    domain = models.CharField(
+        _("别名域名"),
+        max_length=253,
+        unique=True,
+        error_messages={"unique": _("DOMAIN-5：该域名已被其他网站作为别名使用。")},
+    )
 
     class Meta:
         verbose_name = _("域名别名")
@@ -404,6 +456,9 @@ class SiteAlias(models.Model):
             raise ValidationError({"domain": exc.messages}) from exc
         if GovSite.objects.filter(primary_domain=self.domain).exclude(pk=self.site_id).exists():
             raise ValidationError({"domain": _("DOMAIN-5：该域名已是其他网站的主域名。")})
+        site = self.site if self.site_id else None
+        if site is not None and site.primary_domain == self.domain:
+            raise ValidationError({"domain": _("DOMAIN-5：别名不能与本网站的主域名相同。")})
 
 
 class StaffMembership(models.Model):

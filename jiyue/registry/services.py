@@ -5,20 +5,26 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 from .hosting import editors_group, provision, serving_host, site_collection, sync_site
+from .lifecycle import decide, go_live, review_chain, submit_application, withdraw
 from .models import GovSite, Organization, SiteAlias, SiteStatus, StaffMembership
 
 __all__ = [
+    "decide",
     "editors_group",
+    "go_live",
     "gov_site_for_request",
     "host_entry",
     "invalidate_host_cache",
     "is_supervisor",
     "organization_for_user",
     "provision",
+    "review_chain",
     "serving_host",
     "site_collection",
     "sites_for_user",
+    "submit_application",
     "sync_site",
+    "withdraw",
 ]
 
 HOST_CACHE_VERSION_KEY = "jiyue:registry:host-version"
