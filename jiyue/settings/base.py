@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "jiyue.standards",
     "jiyue.registry",
     "jiyue.portal",
+    "jiyue.library",
+    "jiyue.demo",
     # Wagtail.
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses the few admin URLs Wagtail's hooks cannot scope to a user's own sites.
+    "jiyue.registry.isolation_middleware.AdminIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Resolves the request's host name to a registered government site and answers
