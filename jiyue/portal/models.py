@@ -5,10 +5,14 @@ pages carry the column tags and inspection attributes of STANDARDS.md (rule: MET
 META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
 """
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -54,8 +58,18 @@ class InspectionClass(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class HomePage(Page):
-    """A hosted site's home page: the root of its page tree (ColumnType 首页)."""
+# Sub-paths of every home page that serve the footer's pages (rule: FOOTER-4); a
+# first-level column may not take one of these slugs, or it would be unreachable.
+SITE_PAGE_SLUGS = ("sitemap", "about", "statement")
+
+
+class HomePage(RoutablePageMixin, Page):
+    """A hosted site's home page: the root of its page tree (ColumnType 首页).
+
+    It also serves the three pages every footer links to (rule: FOOTER-4): 网站地图
+    (``sitemap/``, the column tree for people; ``/sitemap.xml`` is for crawlers),
+    关于本网 (``about/``) and 网站声明 (``statement/``), whose texts are site settings.
+    """
 
     column_description = models.CharField(
         _("栏目描述"),
@@ -82,13 +96,72 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("网站首页")
 
+    HOME_ITEMS_PER_COLUMN = 6
+
     def columns(self):
-        return ColumnPage.objects.child_of(self).live().public().specific()
+        """The first-level columns (一级栏目), in the editors' order."""
+        return ColumnPage.objects.child_of(self).live().public()
+
+    def column_tree(self):
+        """All live columns as nested ``[(column, children)]`` for the site map."""
+        nodes = {}
+        roots = []
+        for column in ColumnPage.objects.descendant_of(self).live().public().order_by("path"):
+            node = (column, [])
+            nodes[column.path] = node
+            parent = nodes.get(column.path[: -column.steplen])
+            (parent[1] if parent else roots).append(node)
+        return roots
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = [(column, column.latest_articles(6)) for column in self.columns()]
+        context["columns"] = [
+            (column, column.latest_articles(self.HOME_ITEMS_PER_COLUMN))
+            for column in self.columns()
+        ]
         return context
+
+    def site_page_url(self, name, request=None):
+        """URL of one of the footer's pages (``sitemap``, ``about``, ``statement``)."""
+        return (self.get_url(request) or "/") + self.reverse_subpage(name)
+
+    def _render_site_page(self, request, template, title, **extra):
+        """Render a footer page: site tags only, no column tags (rule: META-3)."""
+        from .metadata import SITE
+
+        context = Page.get_context(self, request)
+        context.update({"meta_page_kind": SITE, "site_page_title": title, "home": self, **extra})
+        return TemplateResponse(request, template, context)
+
+    @path("sitemap/", name="sitemap")
+    def sitemap_view(self, request):
+        return self._render_site_page(
+            request, "portal/site_map.html", _("网站地图"), column_tree=self.column_tree()
+        )
+
+    @path("about/", name="about")
+    def about_view(self, request):
+        return self._render_site_page(request, "portal/about_page.html", _("关于本网"))
+
+    @path("statement/", name="statement")
+    def statement_view(self, request):
+        return self._render_site_page(request, "portal/statement_page.html", _("网站声明"))
+
+
+class ColumnPageForm(WagtailAdminPageForm):
+    """Keeps first-level column slugs clear of the home page's own sub-paths."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        parent = self.parent_page.specific if self.parent_page else None
+        if slug in SITE_PAGE_SLUGS and isinstance(parent, HomePage):
+            self.add_error(
+                "slug",
+                _("“%(slug)s”是网站地图、关于本网、网站声明页面使用的地址，请换一个。")
+                % {"slug": slug},
+            )
+        return cleaned_data
 
 
 class ColumnPage(Page):
@@ -134,6 +207,9 @@ class ColumnPage(Page):
     search_fields = Page.search_fields + [index.SearchField("description")]
     parent_page_types = ["portal.HomePage", "portal.ColumnPage"]
     subpage_types = ["portal.ColumnPage", "portal.ArticlePage"]
+    base_form_class = ColumnPageForm
+    # Columns belong in the site's navigation unless an editor takes them out.
+    show_in_menus_default = True
 
     PAGE_SIZE = 20
 
@@ -151,8 +227,7 @@ class ColumnPage(Page):
         return qs[:limit] if limit else qs
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
+        """Newest first, paginated; each item shows its publish time (rule: DESIGN-3)."""
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.latest_articles(), self.PAGE_SIZE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
@@ -192,7 +267,13 @@ class ArticlePage(Page):
         verbose_name = _("文章")
 
     def column(self):
-        return ColumnPage.objects.ancestor_of(self).order_by("-depth").specific().first()
+        """The nearest column above this page (its 栏目标签 are this page's, META-3).
+
+        Cached on the instance: the page metadata and the template both ask for it.
+        """
+        if not hasattr(self, "_column"):
+            self._column = ColumnPage.objects.ancestor_of(self).order_by("-depth").first()
+        return self._column
 
 
 @register_setting(icon="list-ul")

@@ -1,0 +1,419 @@
+"""Build the demo city: organizations, users, sites opened by application, columns, content.
+
+Sites are registered through the registry's rules (``full_clean``) and opened the
+way a real site is (rule: SITE-6, SITE-7): the site's own editor applies to open it,
+each level of the review chain approves, the approval provisions the hosting
+(Wagtail site, home page, collection, editors' group) and the editor puts the site
+online once its checklist is complete. Nothing writes ``GovSite.status`` directly.
+
+Loading is idempotent: when the portal's registry record exists the city is already
+there and nothing is created (:func:`is_loaded`).
+"""
+
+import datetime
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings, HomePage
+from jiyue.registry import services as registry
+from jiyue.registry.models import GovSite, Organization, StaffMembership
+
+from . import builtin, city
+from .sources import BEIJING, SharedData
+
+# How much of the shared data each site shows.
+POLICIES_PER_SITE = 4
+REPOSTS_PER_SITE = 8
+PORTAL_REPOSTS = 18
+INTERPRETATIONS_PER_SITE = 3
+INTERPRETATION_WORDS = ("一图读懂", "图解", "解读", "问答")
+
+
+@dataclass
+class LoadResult:
+    created: bool
+    seconds: float = 0.0
+    pages: int = 0
+    shared_data: bool = False
+    shared_data_dir: str = ""
+    sites: list = field(default_factory=list)
+
+
+class DemoConflict(Exception):
+    """The database holds records the demo would collide with (it needs an empty one)."""
+
+
+def is_loaded():
+    """The demo city is there when its portal's registry record is."""
+    return GovSite.objects.filter(primary_domain=city.PORTAL_DOMAIN).exists()
+
+
+def conflicts():
+    """Names of existing records the demo would duplicate (empty on a fresh database)."""
+    names = list(
+        Organization.objects.filter(name__in=[o.name for o in city.ORGANIZATIONS]).values_list(
+            "name", flat=True
+        )
+    )
+    names += GovSite.objects.filter(
+        primary_domain__in=[s.primary_domain for s in city.SITES]
+    ).values_list("primary_domain", flat=True)
+    usernames = [city.ADMIN_USERNAME, city.SUPERVISOR_USERNAME]
+    usernames += [s.editor_username for s in city.SITES]
+    names += (
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    return names
+
+
+def load_demo(data_dir=None, now=None):
+    """Create the demo city unless it exists; return what happened."""
+    started = time.monotonic()
+    if is_loaded():
+        return LoadResult(created=False)
+    existing = conflicts()
+    if existing:
+        raise DemoConflict(
+            _(
+                "数据库中已有与演示城市同名的记录（%(names)s），"
+                "演示城市只能载入到新建的数据库中，未做任何修改。"
+            )
+            % {"names": "、".join(existing)}
+        )
+    now = (now or timezone.now()).astimezone(BEIJING)
+    shared = SharedData(data_dir)
+    with transaction.atomic():
+        orgs = create_organizations()
+        admin, supervisor, editors = create_users(orgs)
+        sites = {}
+        for spec in city.SITES:
+            gov_site = register_site(spec, orgs)
+            open_site_by_application(gov_site, editors[spec.key], supervisor, admin)
+            registry.editors_group(gov_site).user_set.add(editors[spec.key])
+            configure_footer(gov_site, spec, orgs[spec.organization])
+            sites[spec.key] = gov_site
+        pages = 0
+        # Sites with topic words choose their shared documents first; the portal takes
+        # what is left, so no document appears twice.
+        # Demo bodies hold no references to pages, images or documents, so Wagtail's
+        # reference index ("usage") has nothing to record for them.
+        with disable_reference_index_auto_update():
+            for spec in sorted(city.SITES, key=lambda s: not s.policy_words):
+                pages += build_site_content(sites[spec.key], spec, shared, now)
+    return LoadResult(
+        created=True,
+        seconds=time.monotonic() - started,
+        pages=pages,
+        shared_data=shared.available,
+        shared_data_dir=str(shared.data_dir),
+    )
+
+
+# --- Organizations and users ------------------------------------------------------
+
+
+def create_organizations():
+    orgs = {}
+    for spec in city.ORGANIZATIONS:
+        org = Organization(
+            name=spec.name,
+            short_name=spec.short_name,
+            org_type=spec.org_type,
+            parent=orgs.get(spec.parent) if spec.parent else None,
+            division_code=spec.division_code,
+            is_supervisor=spec.is_supervisor,
+            address=spec.address,
+            phone=spec.phone,
+            postcode=spec.postcode,
+        )
+        org.full_clean()
+        org.save()
+        orgs[spec.name] = org
+    return orgs
+
+
+def create_users(orgs):
+    """The superuser, the supervisor (主管单位) and one editor per site."""
+    user_model = get_user_model()
+    admin = user_model.objects.create_superuser(
+        city.ADMIN_USERNAME, "admin@example.org", city.ADMIN_PASSWORD
+    )
+    supervisor_org = next(org for org in orgs.values() if org.is_supervisor)
+    supervisor = user_model.objects.create_user(
+        city.SUPERVISOR_USERNAME,
+        "supervisor@example.org",
+        city.DEMO_PASSWORD,
+        first_name="主管单位",
+        last_name="",
+    )
+    StaffMembership.objects.create(user=supervisor, organization=supervisor_org)
+    group, _created = Group.objects.get_or_create(name=city.SUPERVISOR_GROUP)
+    group.permissions.add(
+        *(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in city.SUPERVISOR_PERMISSIONS
+        )
+    )
+    supervisor.groups.add(group)
+    editors = {}
+    for spec in city.SITES:
+        editor = user_model.objects.create_user(
+            spec.editor_username,
+            f"{spec.editor_username}@example.org",
+            city.DEMO_PASSWORD,
+            first_name=f"{orgs[spec.organization].short_name}编辑",
+        )
+        StaffMembership.objects.create(user=editor, organization=orgs[spec.organization])
+        editors[spec.key] = editor
+    return admin, supervisor, editors
+
+
+# --- Sites --------------------------------------------------------------------------
+
+
+def register_site(spec, orgs):
+    """The registry record, validated by the registry's own rules (NAME-1, DOMAIN-*, …)."""
+    gov_site = GovSite(
+        name=spec.name,
+        site_type=spec.site_type,
+        organization=orgs[spec.organization],
+        operator_name=spec.operator_name,
+        primary_domain=spec.primary_domain,
+        chinese_domain=spec.chinese_domain,
+        site_id_code=spec.site_id_code,
+        icp_no=spec.icp_no,
+        psb_no=spec.psb_no,
+        psb_record_code=spec.psb_record_code,
+        dzjg_mark=spec.dzjg_mark,
+        domain_registered=True,
+    )
+    gov_site.full_clean()
+    gov_site.save()
+    return gov_site
+
+
+def open_site_by_application(gov_site, applicant, supervisor, superuser):
+    """Open the site as a real one is opened (rule: SITE-6, SITE-7).
+
+    The site's editor applies; every level of the review chain approves (the
+    supervisor the final step, the superuser any intermediate one); the approval
+    provisions the hosting; the editor then puts the site online.
+    """
+    from jiyue.registry import lifecycle
+
+    application = lifecycle.submit_application(
+        applicant, gov_site, "open", "演示城市：按照集约化建设要求在平台上开设网站。"
+    )
+    while (step := application.current_step()) is not None:
+        reviewer = supervisor if step.is_final else superuser
+        application = lifecycle.decide(reviewer, application, True, "同意。", step=step)
+    gov_site.refresh_from_db()
+    lifecycle.go_live(applicant, gov_site)
+    gov_site.refresh_from_db()
+    return gov_site
+
+
+def configure_footer(gov_site, spec, org):
+    """The per-site footer block (rule: FOOTER-2, FOOTER-4, FOOTER-5)."""
+    footer = FooterSettings.for_site(gov_site.wagtail_site)
+    footer.address = org.address
+    footer.phone = org.phone
+    footer.postcode = org.postcode
+    footer.email = spec.email
+    footer.about_text = _html(
+        [
+            f"{spec.name}是{org.name}主办的政府网站"
+            + (f"，由{spec.operator_name}承办" if spec.operator_name else "")
+            + "，部署在政府网站集约化平台上。",
+            "本网站发布政务信息，提供政策解读、办事服务和互动交流，"
+            "是公众了解和监督政府工作的重要渠道。",
+            f"网站标识码：{spec.site_id_code}。",
+        ]
+    )
+    footer.statement_text = _html(
+        [
+            f"一、{spec.name}发布的信息以正式公文为准。",
+            "二、转载本网站原创信息请注明来源；转载自其他网站的信息，版权归原作者所有。",
+            "三、本网站不收集与服务无关的个人信息。公众通过互动栏目提交的个人信息仅用于办理相关事项，"
+            "未经本人同意不向第三方公开，法律法规另有规定的除外。",
+            "四、本网站不刊登商业广告。",
+        ]
+    )
+    footer.save()
+
+
+# --- Content ---------------------------------------------------------------------------
+
+
+def build_site_content(gov_site, spec, shared, now):
+    """Home page texts, the column tree and its content pages; returns pages created."""
+    home = gov_site.wagtail_site.root_page.specific
+    assert isinstance(home, HomePage)
+    home.intro = spec.intro
+    home.column_description = f"{spec.name}首页：{spec.intro}"
+    home.column_keywords = spec.home_keywords
+    home.save_revision().publish()
+
+    placeholders = _placeholders(gov_site, spec, now)
+    extra = _shared_items(spec, shared)
+    created = 0
+    for column_spec in city.COLUMN_TREE:
+        created += _add_column(
+            home, column_spec, site_spec=spec, placeholders=placeholders, extra=extra, now=now
+        )
+    return created
+
+
+def _placeholders(gov_site, spec, now):
+    org = gov_site.organization
+    return {
+        "org": org.name,
+        "short": org.short_name or org.name,
+        "site": spec.name,
+        "year": now.year,
+        "last_year": now.year - 1,
+    }
+
+
+def _shared_items(spec, shared):
+    """The shared-data items of one site, by column key."""
+    if not shared.available:
+        return {}
+    items = {}
+    policies = []
+    if spec.policy_words is not None:
+        policies += shared.take_policies(spec.policy_words, POLICIES_PER_SITE)
+    limit = PORTAL_REPOSTS if spec.policy_words == () else REPOSTS_PER_SITE
+    policies += shared.take_titles(spec.repost_words, limit, exclude=INTERPRETATION_WORDS)
+    items["policy"] = policies
+    items["interpretation"] = shared.take_titles(
+        INTERPRETATION_WORDS, INTERPRETATIONS_PER_SITE, require=spec.policy_words or ()
+    )
+    if "work_reports" in spec.extra_columns:
+        items["work_reports"] = shared.work_reports()
+    return items
+
+
+def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now):
+    if column_spec.only_with and column_spec.only_with not in site_spec.extra_columns:
+        return 0
+    published = now - datetime.timedelta(days=365)
+    column = ColumnPage(
+        title=column_spec.title,
+        slug=column_spec.slug,
+        column_type=column_spec.column_type,
+        description=column_spec.description.format(**placeholders),
+        keywords=column_spec.keywords,
+        inspection_class=column_spec.inspection_class,
+        update_cycle_days=column_spec.update_cycle_days,
+        must_reply=column_spec.must_reply,
+        show_in_menus=True,
+        live=True,
+        first_published_at=published,
+        last_published_at=published,
+    )
+    parent.add_child(instance=column)
+    created = 1
+    items = list(extra.get(column_spec.key, []))
+    if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY):
+        items += [
+            _builtin_item(entry, placeholders, now)
+            for entry in builtin.ITEMS.get(column_spec.key, [])
+        ]
+    for number, item in enumerate(sorted(items, key=lambda i: i.pub_date), start=1):
+        _add_article(column, item, number)
+        created += 1
+    for child in column_spec.children:
+        created += _add_column(
+            column,
+            child,
+            site_spec=site_spec,
+            placeholders=placeholders,
+            extra=extra,
+            now=now,
+        )
+    return created
+
+
+def _builtin_item(entry, placeholders, now):
+    from .sources import Item
+
+    days, hhmm, title, paragraphs, author = entry
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    pub_date = (now - datetime.timedelta(days=days)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    if pub_date > now:
+        pub_date -= datetime.timedelta(days=1)
+    texts = [p.format(**placeholders) for p in paragraphs]
+    return Item(
+        title=title.format(**placeholders),
+        pub_date=pub_date,
+        source=placeholders["org"],
+        body_html=_html([*texts, builtin.DEMO_NOTE]),
+        author=author,
+        summary=texts[0],
+    )
+
+
+def _add_article(column, item, number):
+    article = ArticlePage(
+        title=item.title[:255],
+        slug=f"{item.pub_date:%Y%m%d}-{number}",
+        pub_date=item.pub_date,
+        source=item.source[:100],
+        author=item.author,
+        keywords=item.keywords,
+        summary=item.summary,
+        body=item.body_html,
+        live=True,
+        first_published_at=item.pub_date,
+        last_published_at=item.pub_date,
+    )
+    column.add_child(instance=article)
+    return article
+
+
+def _html(paragraphs):
+    return "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+# --- What to tell the user ----------------------------------------------------------
+
+
+def site_urls(port=8000):
+    """``[(site name, URL)]`` of the demo sites, in the order of :data:`city.SITES`."""
+    by_domain = {
+        s.primary_domain: s
+        for s in GovSite.objects.filter(
+            primary_domain__in=[spec.primary_domain for spec in city.SITES]
+        )
+    }
+    suffix = "" if str(port) in ("80", "") else f":{port}"
+    rows = []
+    for spec in city.SITES:
+        gov_site = by_domain.get(spec.primary_domain)
+        if gov_site is not None:
+            host = registry.serving_host(gov_site.primary_domain)
+            rows.append((gov_site.name, f"http://{host}{suffix}/"))
+    return rows
+
+
+def logins():
+    """``[(role, username, password, what)]`` of the demo accounts."""
+    rows = [
+        (_("超级管理员"), city.ADMIN_USERNAME, city.ADMIN_PASSWORD, _("全部权限")),
+        (_("主管单位"), city.SUPERVISOR_USERNAME, city.DEMO_PASSWORD, "北京市人民政府办公厅"),
+    ]
+    rows += [
+        (_("网站编辑"), spec.editor_username, city.DEMO_PASSWORD, spec.name) for spec in city.SITES
+    ]
+    return rows

@@ -1,0 +1,352 @@
+"""Every public page of the demo city, built from ../shared/data as ``make run`` does.
+
+The demo is loaded once for this module (see ``conftest.demo_with_data``); each test
+runs in its own savepoint.
+"""
+
+import re
+
+import pytest
+from wagtail.models import Page
+
+from jiyue.portal import metadata
+from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings, HomePage
+
+from .html_helpers import list_items, region
+from .walk import client_for, footer_problems, site_urls
+
+pytestmark = pytest.mark.usefixtures("demo_with_data")
+
+PUBDATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+
+
+def walk_and_check(gov_site):
+    """GET every public page of ``gov_site``; return the problems found, by URL.
+
+    Checks, on every page: HTTP 200, all required meta tags of its kind non-empty,
+    PubDate format, site tags equal to the registry (rule: META-3, META-4, META-5,
+    META-7); the footer's contents (rule: FOOTER-2 … FOOTER-4); the site name in the
+    header (rule: NAME-2); and on list pages a publish time on every item (DESIGN-3).
+    """
+    client = client_for(gov_site)
+    problems = []
+    urls = site_urls(gov_site)
+    for url, kind in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            problems.append(f"{url}: HTTP {response.status_code}")
+            continue
+        html = response.content.decode()
+        problems += [f"{url}: {p}" for p in metadata.check_page_metadata(html, kind, gov_site)]
+        problems += [f"{url}: {p}" for p in footer_problems(html, gov_site)]
+        header_text, _links = region(html, "header")
+        if gov_site.name not in header_text:
+            problems.append(f"{url}: site name not in the header")
+        if kind in (metadata.HOME, metadata.COLUMN):
+            items = list_items(html)
+            if not items:
+                problems.append(f"{url}: an empty list (rule: DESIGN-4)")
+            for item in items:
+                if not PUBDATE.match((item["time"] or "").strip()):
+                    problems.append(f"{url}: list item {item['title']!r} has no publish time")
+    return urls, problems
+
+
+def test_every_page_of_every_demo_site_has_complete_metadata_and_footer(demo_sites):
+    """rule: META-4, META-5 — the walk over all demo pages finds no missing tag."""
+    total = 0
+    for gov_site in demo_sites:
+        urls, problems = walk_and_check(gov_site)
+        assert problems == [], f"{gov_site.name}:\n" + "\n".join(problems[:30])
+        kinds = {kind for _url, kind in urls}
+        assert kinds == {"home", "column", "article", "site"}
+        total += len(urls)
+    assert total > 300
+
+
+def test_shared_data_fills_the_policy_columns(demo_with_data, demo_sites):
+    """The demo shows real government documents when ../shared/data is there."""
+    assert demo_with_data.shared_data
+    portal = demo_sites[0]
+    reports = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zfgzbg")
+    titles = list(reports.latest_articles().values_list("title", flat=True))
+    assert len(titles) == 5
+    assert all(t.endswith("年国务院政府工作报告") for t in titles)
+    policy = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
+    assert policy.latest_articles().count() > ColumnPage.PAGE_SIZE
+
+
+def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
+    """rule: DESIGN-3, META-7 — newest first, every item dated, across all pages."""
+    monkeypatch.setattr(ColumnPage, "PAGE_SIZE", 7)
+    portal = demo_sites[0]
+    client = client_for(portal)
+    column = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
+    expected = list(column.latest_articles())
+    assert len(expected) > 14
+    pages = -(-len(expected) // 7)
+    seen = []
+    for number in range(1, pages + 1):
+        html = client.get(f"/zcwj/?page={number}")
+        items = list_items(html.content.decode())
+        assert 0 < len(items) <= 7
+        assert f"第 {number} 页，共 {pages} 页" in html.content.decode()
+        seen += items
+    assert [i["href"] for i in seen] == [a.get_url_parts()[2] for a in expected]
+    times = [i["time"] for i in seen]
+    assert all(PUBDATE.match(t) for t in times)
+    assert times == sorted(times, reverse=True)
+    assert times == [metadata.format_pubdate(a.pub_date) for a in expected]
+    # Out-of-range and malformed page numbers fall back to a real page.
+    last = list_items(client.get("/zcwj/?page=999").content.decode())
+    assert [i["href"] for i in last] == [i["href"] for i in seen[(pages - 1) * 7 :]]
+    first = list_items(client.get("/zcwj/?page=abc").content.decode())
+    assert [i["href"] for i in first] == [i["href"] for i in seen[:7]]
+
+
+def test_home_page_lists_the_latest_items_of_each_first_level_column(demo_sites):
+    for gov_site in demo_sites:
+        home = gov_site.wagtail_site.root_page.specific
+        html = client_for(gov_site).get("/").content.decode()
+        for column in home.columns():
+            latest = [a.get_url_parts()[2] for a in column.latest_articles(6)]
+            assert latest, f"{column.title} is empty (rule: DESIGN-4)"
+            section = html.split(f'id="column-{column.pk}"', 1)[1].split("</section>", 1)[0]
+            assert [i["href"] for i in list_items(section)] == latest
+
+
+def test_navigation_and_breadcrumbs_of_an_article(demo_sites):
+    """rule: FOOTER-1 头部标识区 — first-level columns in the nav, the current one marked."""
+    fgw = demo_sites[1]
+    home = fgw.wagtail_site.root_page
+    article = ArticlePage.objects.descendant_of(home).live().filter(depth=home.depth + 3).first()
+    html = client_for(fgw).get(article.get_url_parts()[2]).content.decode()
+    _nav_text, nav_links = region(html, "nav")
+    first_level = list(ColumnPage.objects.child_of(home).live())
+    assert nav_links == ["/"] + [c.get_url_parts()[2] for c in first_level]
+    top = first_level[[c.pk for c in first_level].index(article.get_ancestors()[2].pk)]
+    assert f'<a href="{top.get_url_parts()[2]}" aria-current="true">' in html
+    crumbs_html = html.split('aria-label="当前位置"', 1)[1].split("</nav>", 1)[0]
+    ancestors = article.get_ancestors(inclusive=True).filter(depth__gt=home.depth)
+    for ancestor in ancestors:
+        assert ancestor.title in crumbs_html
+    assert f'<span aria-current="page">{article.title}</span>' in crumbs_html
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert '<html lang="zh-Hans">' in html
+
+
+def test_article_page_shows_title_time_source_author_body_and_column(demo_sites):
+    """rule: DESIGN-3 — content pages show their publish time; PUB-4 their source."""
+    fgw = demo_sites[1]
+    article = (
+        ArticlePage.objects.descendant_of(fgw.wagtail_site.root_page)
+        .live()
+        .exclude(author="")
+        .first()
+    )
+    html = client_for(fgw).get(article.get_url_parts()[2]).content.decode()
+    main_text, _ = region(html, "main")
+    assert f"发布时间：{metadata.format_pubdate(article.pub_date)}" in main_text
+    assert f"来源：{article.source}" in main_text
+    assert f"作者：{article.author}" in main_text
+    assert f"所属栏目：{article.column().title}" in main_text
+    tags = metadata.parse_meta_tags(html)
+    assert tags["Author"] == [article.author]
+    assert tags["Url"][0].endswith(article.get_url_parts()[2])
+
+
+def test_site_tags_follow_the_registry_record_not_the_wagtail_site(demo_sites):
+    """rule: META-4 — change the registry record and the page's tags change with it."""
+    from jiyue.registry.models import GovSite
+
+    jw = demo_sites[2]
+    GovSite.objects.filter(pk=jw.pk).update(
+        name="北京市教育委员会门户网站", site_id_code="1100000099"
+    )
+    html = client_for(jw).get("/").content.decode()
+    tags = metadata.parse_meta_tags(html)
+    assert tags["SiteName"] == ["北京市教育委员会门户网站"]
+    assert tags["SiteIDCode"] == ["1100000099"]
+    assert tags["SiteDomain"] == ["jw.beijing.gov.cn"]  # the registered domain, not the host
+    assert "1100000099" in region(html, "footer")[0]
+
+
+def test_script_in_a_title_is_escaped_everywhere(demo_sites):
+    """Security: user data is escaped in the body, the lists and the meta tags."""
+    wjw = demo_sites[3]
+    column = ColumnPage.objects.descendant_of(wjw.wagtail_site.root_page).get(slug="gzdt")
+    title = '<script>alert("x")</script>关于"健康"的通知'
+    article = ArticlePage(
+        title=title,
+        slug="xss",
+        source='来源"><img src=x onerror=alert(1)>',
+        body="<p>正文</p>",
+    )
+    column.add_child(instance=article)
+    client = client_for(wjw)
+    for url in ("/", "/zwdt/gzdt/", "/zwdt/gzdt/xss/"):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html, url
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, url
+        assert "<img src=x" not in html, url
+    html = client.get("/zwdt/gzdt/xss/").content.decode()
+    assert metadata.check_page_metadata(html, "article", wjw) == []
+    assert metadata.parse_meta_tags(html)["ArticleTitle"] == [title]
+
+
+def test_footer_pages_exist_with_site_tags_only(demo_sites):
+    """rule: FOOTER-4 — 网站地图、关于本网、网站声明; rule: META-3 — site tags only."""
+    bjhd = demo_sites[4]
+    home = bjhd.wagtail_site.root_page.specific
+    client = client_for(bjhd)
+    footer = FooterSettings.for_site(bjhd.wagtail_site)
+
+    html = client.get("/sitemap/").content.decode()
+    main_text, main_links = region(html, "main")
+    assert "网站地图" in main_text
+    for column in ColumnPage.objects.descendant_of(home).live():
+        assert column.get_url_parts()[2] in main_links
+    assert "ColumnName" not in metadata.parse_meta_tags(html)
+
+    footer.about_text = "<p>海淀区政府网站简介（测试）</p>"
+    footer.statement_text = "<p>海淀区网站声明（测试）</p>"
+    footer.save()
+    assert "海淀区政府网站简介（测试）" in region(client.get("/about/").content.decode(), "main")[0]
+    statement = client.get("/statement/").content.decode()
+    assert "海淀区网站声明（测试）" in region(statement, "main")[0]
+    assert metadata.check_page_metadata(statement, "site", bjhd) == []
+    assert '<span aria-current="page">网站声明</span>' in statement
+
+
+def test_about_page_has_a_default_text_when_the_setting_is_empty(demo_sites):
+    bjchy = demo_sites[5]
+    footer = FooterSettings.for_site(bjchy.wagtail_site)
+    footer.about_text = ""
+    footer.save()
+    text = region(client_for(bjchy).get("/about/").content.decode(), "main")[0]
+    assert f"{bjchy.name}是{bjchy.organization.name}在互联网上发布政务信息" in text
+
+
+def test_footer_omits_what_is_not_set(demo_sites):
+    """rule: FOOTER-4 — 承办单位 only where one exists; empty contacts are left out."""
+    from jiyue.registry.models import GovSite
+
+    fgw = demo_sites[1]
+    assert fgw.operator_name == ""
+    FooterSettings.objects.filter(site=fgw.wagtail_site).update(email="")
+    GovSite.objects.filter(pk=fgw.pk).update(operator_name="")
+    text, _links = region(client_for(fgw).get("/").content.decode(), "footer")
+    assert "承办单位" not in text
+    assert "电子邮箱" not in text
+    assert "主办单位" in text
+
+
+def test_dzjg_mark_reveals_its_details_without_any_script(demo_sites):
+    """rule: FOOTER-3 — a click shows organisation, site name, domain and mark number."""
+    portal = demo_sites[0]
+    html = client_for(portal).get("/").content.decode()
+    details = html.split('<details class="dzjg">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>" in details
+    for value in (
+        portal.organization.name,
+        portal.name,
+        portal.primary_domain,
+        portal.dzjg_mark,
+    ):
+        assert value in details
+    assert "<script" not in html
+
+
+def test_unknown_path_on_a_site_is_a_404_with_the_site_around_it(demo_sites):
+    fgw = demo_sites[1]
+    response = client_for(fgw).get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面未找到" in html
+    assert metadata.check_page_metadata(html, "site", fgw) == []
+    assert footer_problems(html, fgw) == []
+
+
+def test_first_level_column_may_not_take_a_footer_page_slug(demo_sites):
+    """A column called "about" would hide 关于本网; the admin form refuses it."""
+    from django.contrib.auth import get_user_model
+
+    portal = demo_sites[0]
+    home = Page.objects.get(pk=portal.wagtail_site.root_page_id).specific
+    assert isinstance(home, HomePage)
+    form_class = ColumnPage.get_edit_handler().get_form_class()
+    data = {
+        "title": "关于",
+        "slug": "about",
+        "column_type": "OTHER",
+        "description": "d",
+        "keywords": "k",
+        "inspection_class": "other",
+    }
+    admin = get_user_model().objects.get(username="admin")
+    form = form_class(data=data, instance=ColumnPage(), parent_page=home, for_user=admin)
+    assert not form.is_valid()
+    assert "网站地图、关于本网、网站声明" in form.errors["slug"][0]
+    column = ColumnPage.objects.child_of(home).first()
+    form = form_class(data=data, instance=ColumnPage(), parent_page=column, for_user=admin)
+    form.is_valid()
+    assert "slug" not in form.errors
+
+
+def test_admin_preview_of_an_article_carries_the_metadata(demo_sites):
+    """Previews are rendered by the same templates, so editors see the real tags."""
+    jw = demo_sites[2]
+    article = ArticlePage.objects.descendant_of(jw.wagtail_site.root_page).live().first()
+    article.title = "预览中的标题"
+    response = article.make_preview_request()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert metadata.check_page_metadata(html, "article", jw) == []
+    assert metadata.parse_meta_tags(html)["ArticleTitle"] == ["预览中的标题"]
+
+
+def test_optional_content_tags_appear_only_with_a_value(demo_sites, settings, tmp_path):
+    """rule: META-2 — Keywords, Author, Description, Image, Url are optional tags."""
+    from io import BytesIO
+
+    import PIL.Image
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = BytesIO()
+    PIL.Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+    image = get_image_model().objects.create(
+        title="示意图", file=ImageFile(buffer, name="chart.png")
+    )
+    bjchy = demo_sites[5]
+    column = ColumnPage.objects.descendant_of(bjchy.wagtail_site.root_page).get(slug="gzdt")
+    with_image = ArticlePage(
+        title="有图片的文章",
+        slug="with-image",
+        source="北京市朝阳区人民政府",
+        keywords="朝阳，图片",
+        summary="",
+        body=(
+            "<p>图片如下。</p>"
+            f'<embed embedtype="image" id="{image.pk}" format="fullwidth" alt="示意图"/>'
+        ),
+    )
+    plain = ArticlePage(
+        title="无图片的文章", slug="plain", source="北京市朝阳区人民政府", body="<p>正文。</p>"
+    )
+    column.add_child(instance=with_image)
+    column.add_child(instance=plain)
+    client = client_for(bjchy)
+
+    tags = metadata.parse_meta_tags(client.get("/zwdt/gzdt/with-image/").content.decode())
+    assert tags["Keywords"] == ["朝阳，图片"]
+    assert tags["Description"] == ["图片如下。"]  # from the body when there is no summary
+    assert tags["Image"][0].startswith("http://www.bjchy.localhost/")
+    assert tags["Image"][0].endswith(".png")
+    assert tags["Url"] == ["http://www.bjchy.localhost/zwdt/gzdt/with-image/"]
+
+    tags = metadata.parse_meta_tags(client.get("/zwdt/gzdt/plain/").content.decode())
+    assert "Image" not in tags and "Keywords" not in tags and "Author" not in tags
+    assert tags["Description"] == ["正文。"]
