@@ -1,0 +1,261 @@
+"""Library API (rule: LIB-2 统一调用), mounted at ``/api/v1/resources/``.
+
+- ``GET /`` lists published resources, filtered by site, column, type,
+  organization, theme and date, newest first, paginated.
+- ``GET /{id}`` returns one published resource.
+- ``POST /`` (token auth ``Authorization: Bearer <key>``) creates a DRAFT that then
+  goes through review; it is never published directly.
+
+Reads only ever see live resources: drafts never leak, whoever asks.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import HttpBearer
+
+from . import services
+from .models import ApiToken, ResourceType, Theme
+
+router = Router(tags=["信息资源"])
+
+MAX_PAGE_SIZE = 100
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token of an :class:`ApiToken` that is not revoked."""
+
+    def authenticate(self, request, token):
+        api_token = ApiToken.authenticate(token)
+        if api_token is not None:
+            request.api_token = api_token
+        return api_token
+
+
+class ResourceOut(Schema):
+    id: int
+    uid: str
+    resource_type: str
+    resource_type_label: str
+    title: str
+    summary: str
+    source_org_id: int
+    source_org: str
+    owner_site_id: int
+    author: str
+    keywords: str
+    pub_date: str = Field(description="发布时间 YYYY-MM-DD HH:MM 北京时间（META-7）")
+    theme_id: int | None
+    theme: str | None
+    index_no: str | None
+    doc_no: str
+    issuing_organ: str
+    written_date: datetime.date | None
+    validity: str
+    validity_label: str
+    policy_id: int | None
+
+
+class ResourceDetailOut(ResourceOut):
+    body: str
+    interpretation_ids: list[int]
+    attachments: list[dict]
+
+
+class ResourcePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ResourceOut]
+
+
+class ResourceFilters(Schema):
+    site: int | None = Field(None, description="网站（GovSite id）：所属或在其栏目中显示的资源")
+    column: int | None = Field(None, description="栏目（页面 id）")
+    type: ResourceType | None = None
+    organization: int | None = Field(None, description="来源机构 id")
+    theme: int | None = Field(None, description="主题分类 id（含下级分类）")
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class ResourceIn(Schema):
+    resource_type: str
+    title: str
+    source_org_id: int
+    owner_site_id: int
+    summary: str = ""
+    body: str = ""
+    author: str = ""
+    keywords: str = ""
+    theme_code: str = ""
+    pub_date: datetime.datetime | None = None
+    doc_no: str = ""
+    issuing_organ: str = ""
+    written_date: datetime.date | None = None
+    validity: str = "valid"
+    needs_interpretation: bool = False
+    policy_id: int | None = None
+    interpretation_form: str = ""
+    video_url: str = ""
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorsOut(Schema):
+    errors: list[FieldError]
+
+
+def _out(resource):
+    return {
+        "id": resource.pk,
+        "uid": str(resource.uid),
+        "resource_type": resource.resource_type,
+        "resource_type_label": resource.get_resource_type_display(),
+        "title": resource.title,
+        "summary": resource.summary,
+        "source_org_id": resource.source_org_id,
+        "source_org": resource.source_org.name,
+        "owner_site_id": resource.owner_site_id,
+        "author": resource.author,
+        "keywords": resource.keywords,
+        "pub_date": resource.pub_date_display,
+        "theme_id": resource.theme_id,
+        "theme": str(resource.theme) if resource.theme_id else None,
+        "index_no": resource.index_no,
+        "doc_no": resource.doc_no,
+        "issuing_organ": resource.issuing_organ,
+        "written_date": resource.written_date,
+        "validity": resource.validity,
+        "validity_label": resource.get_validity_display(),
+        "policy_id": resource.policy_id,
+    }
+
+
+def _site_q(site_id):
+    """Resources owned by the site or shown in any of its columns."""
+    from jiyue.portal.models import ColumnPage
+    from jiyue.registry.models import GovSite
+
+    gov_site = GovSite.objects.filter(pk=site_id).select_related("wagtail_site").first()
+    q = Q(owner_site_id=site_id)
+    if gov_site is None or gov_site.wagtail_site is None:
+        return q
+    root = gov_site.wagtail_site.root_page
+    for column in ColumnPage.objects.descendant_of(root).live():
+        q |= Q(pk__in=services.resources_for_column(column).values("pk"))
+    return q
+
+
+@router.get("/", response=ResourcePage, auth=None, summary="已发布信息资源列表")
+def list_resources(request, filters: Query[ResourceFilters]):
+    qs = services.live_resources().select_related("source_org", "theme__parent")
+    if filters.column is not None:
+        from jiyue.portal.models import ColumnPage
+
+        column = get_object_or_404(ColumnPage, pk=filters.column)
+        qs = qs.filter(pk__in=services.resources_for_column(column).values("pk"))
+    if filters.site is not None:
+        qs = qs.filter(_site_q(filters.site))
+    if filters.type:
+        qs = qs.filter(resource_type=filters.type)
+    if filters.organization is not None:
+        qs = qs.filter(source_org_id=filters.organization)
+    if filters.theme is not None:
+        theme = get_object_or_404(Theme, pk=filters.theme)
+        qs = qs.filter(theme_id__in=theme.descendant_ids())
+    if filters.date_from:
+        qs = qs.filter(pub_date__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(pub_date__date__lte=filters.date_to)
+    qs = qs.order_by("-pub_date", "-pk")
+    start = (filters.page - 1) * filters.page_size
+    items = list(qs[start : start + filters.page_size])
+    return {
+        "count": qs.count(),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": [_out(r) for r in items],
+    }
+
+
+@router.get("/{int:resource_id}", response=ResourceDetailOut, auth=None, summary="信息资源详情")
+def get_resource(request, resource_id: int):
+    resource = get_object_or_404(
+        services.live_resources().select_related("source_org", "theme__parent"), pk=resource_id
+    )
+    data = _out(resource)
+    data["body"] = resource.body
+    data["interpretation_ids"] = list(resource.interpretations.live().values_list("pk", flat=True))
+    data["attachments"] = [
+        {"title": a.title or a.document.title, "url": a.document.url}
+        for a in resource.attachments.select_related("document")
+    ]
+    return data
+
+
+def _scope_errors(token, payload):
+    """The token's organization limits what it may write (organization scope)."""
+    from jiyue.registry.models import GovSite
+    from jiyue.registry.services import organizations_in_scope
+
+    org = token.organization
+    errors = []
+    if not organizations_in_scope(org).filter(pk=payload.source_org_id).exists():
+        errors.append(("source_org_id", _("来源机构不在本令牌所属机构范围内。")))
+    allowed_site_orgs = [org.pk, *[a.pk for a in org.ancestors()]]
+    if not GovSite.objects.filter(
+        pk=payload.owner_site_id, organization_id__in=allowed_site_orgs
+    ).exists():
+        errors.append(("owner_site_id", _("所属网站不是本令牌所属机构（或其上级）的网站。")))
+    return errors
+
+
+@router.post(
+    "/",
+    response={201: ResourceDetailOut, 422: ErrorsOut},
+    auth=TokenAuth(),
+    summary="推送信息资源（草稿，须经审核）",
+)
+def create_resource(request, payload: ResourceIn):
+    token = request.auth
+    errors = []
+    if payload.resource_type not in ResourceType.values:
+        errors.append(
+            ("resource_type", _("未知的资源类型，可选：%s") % "、".join(ResourceType.values))
+        )
+    errors += _scope_errors(token, payload)
+    theme = None
+    if payload.theme_code:
+        theme = Theme.objects.filter(code=payload.theme_code).first()
+        if theme is None:
+            errors.append(("theme_code", _("主题分类代码不存在。")))
+    if errors:
+        return Status(422, {"errors": [{"field": f, "message": str(m)} for f, m in errors]})
+    fields = payload.dict(exclude={"theme_code"})
+    fields["theme"] = theme
+    try:
+        resource = services.create_draft(user=None, **fields)
+    except ValidationError as exc:
+        return Status(
+            422,
+            {
+                "errors": [
+                    {"field": field, "message": msg}
+                    for field, msgs in exc.message_dict.items()
+                    for msg in msgs
+                ]
+            },
+        )
+    data = _out(resource)
+    data.update(body=resource.body, interpretation_ids=[], attachments=[])
+    return Status(201, data)

@@ -1,0 +1,44 @@
+"""The unified information resource library (统一信息资源库, requirement R2–R5).
+
+Every piece of content enters the library once, goes through review, and is shown by
+reference in columns of one or more sites (rule: LIB-1, LIB-3). Public functions live
+in :mod:`jiyue.library.services`.
+"""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+
+
+def _setup_after_migrate(sender, app_config=None, **kwargs):
+    """Create the default review workflow and its groups once the tables exist."""
+    if getattr(app_config, "label", None) != "library":
+        return
+    from .scheduling import ensure_sweep
+    from .workflow import setup_library_workflow
+
+    setup_library_workflow()
+    ensure_sweep()
+
+
+def _on_resource_saved(sender, instance, **kwargs):
+    from .models import Resource
+    from .scheduling import on_resource_saved
+
+    if isinstance(instance, Resource):
+        on_resource_saved(sender, instance, **kwargs)
+
+
+class LibraryConfig(AppConfig):
+    name = "jiyue.library"
+    label = "library"
+    verbose_name = "信息资源库"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.models import Revision
+
+        from .scheduling import on_revision_saved
+
+        post_migrate.connect(_setup_after_migrate, dispatch_uid="library-setup-workflow")
+        post_save.connect(on_revision_saved, sender=Revision, dispatch_uid="library-revision")
+        post_save.connect(_on_resource_saved, dispatch_uid="library-resource-expiry")

@@ -1,0 +1,292 @@
+"""Distribution: which columns of which sites show a resource (rule: LIB-3).
+
+A resource is never copied. It is shown in a column by
+
+- an explicit :class:`Placement` by an editor of the column's site,
+- a :class:`ColumnSubscription` rule of the column, evaluated at query time,
+- a push by the supervisor (placements with ``via=push``), pending the receiving
+  site's acceptance where the column requires it.
+
+Column lists are derived from live state at query time (:func:`resources_for_column`),
+so unpublishing a resource, revoking a placement or deleting a rule removes it from
+every site at once, with nothing to clean up.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from .models import (
+    ColumnDistributionSettings,
+    ColumnSubscription,
+    Placement,
+    PlacementState,
+    PlacementVia,
+    Resource,
+    ShareScope,
+)
+
+
+def gov_site_of_column(column):
+    """The registry record of the site whose page tree holds ``column``."""
+    from jiyue.registry.models import GovSite
+
+    site = column.get_site()
+    if site is None:
+        return None
+    return GovSite.objects.filter(wagtail_site=site).first()
+
+
+def user_manages_column(user, column):
+    """Whether ``user`` edits the site that holds ``column`` (or is a supervisor)."""
+    from jiyue.registry.services import sites_for_user
+
+    gov_site = gov_site_of_column(column)
+    return gov_site is not None and sites_for_user(user).filter(pk=gov_site.pk).exists()
+
+
+def _require_column_access(user, column):
+    if not user_manages_column(user, column):
+        raise PermissionDenied(_("只能在本网站的栏目中放置或接收信息。"))
+
+
+def _log(instance, action, user, **data):
+    log(instance=instance, action=action, user=user, data=data or None)
+
+
+# --- Explicit placement ------------------------------------------------------------------
+
+
+@transaction.atomic
+def place(resource, column, user):
+    """Place ``resource`` in ``column`` of the user's own site (active at once)."""
+    _require_column_access(user, column)
+    placement, created = Placement.objects.get_or_create(
+        resource=resource,
+        column=column,
+        defaults={
+            "state": PlacementState.ACTIVE,
+            "via": PlacementVia.EXPLICIT,
+            "created_by": user,
+        },
+    )
+    if not created and placement.state != PlacementState.ACTIVE:
+        placement.state = PlacementState.ACTIVE
+        placement.decided_by = user
+        placement.decided_at = timezone.now()
+        placement.save(update_fields=["state", "decided_by", "decided_at"])
+    _log(resource, "library.placement.create", user, column=column.pk, title=column.title)
+    return placement
+
+
+@transaction.atomic
+def remove_placement(placement, user):
+    """Revoke a placement (editors of the column's site or supervisors)."""
+    from jiyue.registry.services import is_supervisor
+
+    if not is_supervisor(user):
+        _require_column_access(user, placement.column)
+    _log(
+        placement.resource,
+        "library.placement.delete",
+        user,
+        column=placement.column_id,
+        state=placement.state,
+    )
+    placement.delete()
+
+
+# --- Push -----------------------------------------------------------------------------------
+
+
+def column_requires_acceptance(column):
+    return ColumnDistributionSettings.objects.filter(
+        column=column, requires_acceptance=True
+    ).exists()
+
+
+@transaction.atomic
+def push(resource, columns, user):
+    """Push ``resource`` from the supervisor into many columns at once.
+
+    Columns that require acceptance get a ``pending`` placement, the others an
+    ``active`` one. Returns the placements.
+    """
+    from jiyue.registry.services import is_supervisor
+
+    if not is_supervisor(user):
+        raise PermissionDenied(_("只有主管单位可以向多个网站推送信息。"))
+    columns = list(columns)
+    needs_acceptance = set(
+        ColumnDistributionSettings.objects.filter(
+            column__in=columns, requires_acceptance=True
+        ).values_list("column_id", flat=True)
+    )
+    placements = []
+    for column in columns:
+        state = PlacementState.PENDING if column.pk in needs_acceptance else PlacementState.ACTIVE
+        placement, created = Placement.objects.get_or_create(
+            resource=resource,
+            column=column,
+            defaults={"state": state, "via": PlacementVia.PUSH, "created_by": user},
+        )
+        if not created and placement.state == PlacementState.REJECTED:
+            placement.state = state
+            placement.via = PlacementVia.PUSH
+            placement.created_by = user
+            placement.decided_by = None
+            placement.decided_at = None
+            placement.save()
+        placements.append(placement)
+    _log(
+        resource,
+        "library.push",
+        user,
+        columns=[c.pk for c in columns],
+        pending=sorted(needs_acceptance),
+    )
+    return placements
+
+
+def _decide(placement, user, state, action):
+    _require_column_access(user, placement.column)
+    if placement.state != PlacementState.PENDING:
+        raise ValidationError(_("该推送已处理，不能重复接收或拒收。"))
+    placement.state = state
+    placement.decided_by = user
+    placement.decided_at = timezone.now()
+    placement.save(update_fields=["state", "decided_by", "decided_at"])
+    _log(placement.resource, action, user, column=placement.column_id)
+    return placement
+
+
+@transaction.atomic
+def accept(placement, user):
+    """The receiving site's editor accepts a pushed resource into their column."""
+    return _decide(placement, user, PlacementState.ACTIVE, "library.placement.accept")
+
+
+@transaction.atomic
+def reject(placement, user):
+    """The receiving site's editor declines a pushed resource."""
+    return _decide(placement, user, PlacementState.REJECTED, "library.placement.reject")
+
+
+def pending_placements_for_user(user):
+    """Pushed resources awaiting acceptance in the columns of the user's sites."""
+    from jiyue.registry.services import sites_for_user
+
+    roots = [
+        s.wagtail_site.root_page
+        for s in sites_for_user(user).select_related("wagtail_site__root_page")
+        if s.wagtail_site_id
+    ]
+    if not roots:
+        return Placement.objects.none()
+    path_q = Q()
+    for root in roots:
+        path_q |= Q(column__path__startswith=root.path)
+    return (
+        Placement.objects.filter(state=PlacementState.PENDING)
+        .filter(path_q)
+        .select_related("resource", "column")
+    )
+
+
+# --- Listings -------------------------------------------------------------------------------
+
+
+def _subscription_q(column):
+    subs = list(
+        ColumnSubscription.objects.filter(column=column, active=True).prefetch_related(
+            "themes", "source_orgs"
+        )
+    )
+    q = Q(pk__in=[])
+    for sub in subs:
+        q |= sub.as_q() & ~Q(share_scope=ShareScope.NONE)
+    return q
+
+
+def resources_for_column(column):
+    """Live resources shown in ``column``, newest first (pub_date desc, pk desc).
+
+    Active placements ∪ subscription matches; drafts, scheduled, expired and
+    unpublished resources are never included — the filter reads only the live
+    row, never draft revisions. The resource list itself is one query.
+    """
+    placed = Placement.objects.filter(column=column, state=PlacementState.ACTIVE).values(
+        "resource_id"
+    )
+    q = Q(pk__in=placed) | _subscription_q(column)
+    return (
+        Resource.objects.live()
+        .filter(q)
+        .select_related("source_org", "owner_site")
+        .order_by("-pub_date", "-pk")
+    )
+
+
+def subscription_matches(sub, resource):
+    """Whether the (prefetched) rule ``sub`` matches ``resource``, in Python."""
+    if resource.share_scope == ShareScope.NONE:
+        return False
+    if sub.resource_types and resource.resource_type not in sub.resource_types:
+        return False
+    themes = list(sub.themes.all())
+    if themes:
+        ids = set()
+        for theme in themes:
+            ids |= theme.descendant_ids()
+        if resource.theme_id not in ids:
+            return False
+    orgs = list(sub.source_orgs.all())
+    if orgs:
+        from jiyue.registry.services import organizations_in_scope
+
+        ids = set()
+        for org in orgs:
+            if sub.include_sub_orgs:
+                ids |= set(organizations_in_scope(org).values_list("pk", flat=True))
+            else:
+                ids.add(org.pk)
+        if resource.source_org_id not in ids:
+            return False
+    return True
+
+
+def columns_showing(resource):
+    """Every column that shows ``resource`` while it is live (for cache invalidation).
+
+    Independent of the resource's current live state, so it can be called after an
+    unpublish to find the pages to purge. Returns a ColumnPage queryset.
+    """
+    from jiyue.portal.models import ColumnPage
+
+    ids = set(
+        Placement.objects.filter(resource=resource, state=PlacementState.ACTIVE).values_list(
+            "column_id", flat=True
+        )
+    )
+    subs = ColumnSubscription.objects.filter(active=True).prefetch_related("themes", "source_orgs")
+    for sub in subs:
+        if sub.column_id not in ids and subscription_matches(sub, resource):
+            ids.add(sub.column_id)
+    return ColumnPage.objects.filter(pk__in=ids)
+
+
+def sites_showing(resource):
+    """The registry records of every site that shows ``resource``."""
+    from jiyue.registry.models import GovSite
+
+    sites = {c.get_site() for c in columns_showing(resource)}
+    return GovSite.objects.filter(wagtail_site__in=[s for s in sites if s is not None])
+
+
+def unpublish(resource, user=None):
+    """Take a resource off every site at once (listings derive from live state)."""
+    resource.unpublish(user=user)
+    return resource

@@ -1,0 +1,802 @@
+"""Library data: resources (信息资源), themes, distribution and API tokens.
+
+One concrete table holds every resource type so that distribution, column listings
+and the API query a single indexed table (rule: LIB-2, LIB-7). Per-type admin forms
+are proxy models (see :mod:`jiyue.library.wagtail_hooks`). Review, revisions,
+locking and scheduling come from Wagtail's snippet mixins (rule: PUB-3).
+"""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+PUB_DATE_FORMAT = "%Y-%m-%d %H:%M"  # rule: META-7
+
+
+class ResourceType(models.TextChoices):
+    NEWS = "news", _("工作动态")
+    NOTICE = "notice", _("通知公告")
+    POLICY = "policy", _("政策文件")
+    INTERPRETATION = "interpretation", _("政策解读")
+    RESPONSE = "response", _("回应关切")
+    DATA_RELEASE = "data_release", _("数据发布")
+    SERVICE_GUIDE = "service_guide", _("办事指南")
+    TOPIC = "topic", _("专题")
+
+
+class ResourceClass(models.TextChoices):
+    """Resource classes (rule: LIB-4, CONFIG-18)."""
+
+    GOV_DOCUMENT = "gov_document", _("政务文件")
+    GOV_NEWS = "gov_news", _("政务动态")
+    GOV_SERVICE = "gov_service", _("政务服务")
+    INTERACTION = "interaction", _("互动交流")
+    DATA = "data", _("数据")
+    OTHER = "other", _("其他")
+
+
+# Default resource class of each type (rule: LIB-4); editable per resource.
+DEFAULT_CLASS = {
+    ResourceType.NEWS: ResourceClass.GOV_NEWS,
+    ResourceType.NOTICE: ResourceClass.GOV_NEWS,
+    ResourceType.POLICY: ResourceClass.GOV_DOCUMENT,
+    ResourceType.INTERPRETATION: ResourceClass.GOV_DOCUMENT,
+    ResourceType.RESPONSE: ResourceClass.INTERACTION,
+    ResourceType.DATA_RELEASE: ResourceClass.DATA,
+    ResourceType.SERVICE_GUIDE: ResourceClass.GOV_SERVICE,
+    ResourceType.TOPIC: ResourceClass.OTHER,
+}
+
+
+class ShareScope(models.TextChoices):
+    """共享类型 (rule: LIB-5)."""
+
+    UNCONDITIONAL = "unconditional", _("无条件共享")
+    CONDITIONAL = "conditional", _("有条件共享")
+    NONE = "none", _("不予共享")
+
+
+class Validity(models.TextChoices):
+    """Validity of a policy document (rule: PUB-5)."""
+
+    VALID = "valid", _("有效")
+    REVISED = "revised", _("已修订")
+    REPEALED = "repealed", _("已废止")
+    INVALID = "invalid", _("失效")
+
+
+class InterpretationForm(models.TextChoices):
+    """Forms of a 解读 (rule: INTERP-3)."""
+
+    TEXT = "text", _("文字")
+    GRAPHIC = "graphic", _("图表图解")
+    VIDEO = "video", _("视频")
+    AUDIO = "audio", _("音频")
+    ANIMATION = "animation", _("动漫")
+
+
+class GuideItemType(models.TextChoices):
+    """事项类型 (rule: GUIDE-6)."""
+
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    PAYMENT = "payment", _("行政给付")
+    REWARD = "reward", _("行政奖励")
+    FILING = "filing", _("行政备案")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class GuideScope(models.TextChoices):
+    """受理范围 (rule: GUIDE-3)."""
+
+    PERSON = "person", _("个人")
+    LEGAL_PERSON = "legal_person", _("法人")
+    BOTH = "both", _("个人及法人")
+
+
+# rule: GUIDE-3 — supervision phone "区号-号码".
+GUIDE_PHONE_RE = re.compile(r"^\d{3,4}-\d{7,8}$")
+
+# rule: GUIDE-1 — the ten key element categories, as (field name(s), label).
+GUIDE_CATEGORIES = [
+    (("guide_item_name",), _("事项名称")),
+    (("guide_legal_basis",), _("设定依据")),
+    (("guide_conditions",), _("申请条件")),
+    (("guide_materials",), _("办理材料")),
+    (("guide_location",), _("办理地点")),
+    (("guide_agency",), _("办理机构")),
+    (("guide_fee_standard", "guide_is_free"), _("收费标准")),
+    (("guide_hours",), _("办理时间")),
+    (("guide_phone",), _("联系电话")),
+    (("guide_process",), _("办理流程")),
+]
+
+
+class Theme(models.Model):
+    """A node of the theme classification (主题分类), a configurable tree.
+
+    Seeded with the State Council theme classification (data migration 0002).
+    """
+
+    code = models.CharField(_("分类代码"), max_length=20, unique=True)
+    name = models.CharField(_("分类名称"), max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("主题分类")
+        verbose_name_plural = _("主题分类")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def descendant_ids(self):
+        """This node's id and those of every node below it."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(
+                Theme.objects.filter(parent_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.update(frontier)
+        return ids
+
+
+class ResourceQuerySet(models.QuerySet):
+    def live(self):
+        """Only live resources: never a draft, scheduled or expired one."""
+        return self.filter(live=True)
+
+    def newest_first(self):
+        return self.order_by("-pub_date", "-pk")
+
+
+class Resource(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """One information resource in the library (rule: LIB-1, LIB-5, LIB-7).
+
+    ``pk`` is the global resource id: a BigAutoField that is never reused; ``uid`` is
+    the stable identifier for external systems.
+    """
+
+    RESOURCE_TYPE = None  # set by the proxy classes
+
+    uid = models.UUIDField(_("资源标识符"), default=uuid.uuid4, unique=True, editable=False)
+    resource_type = models.CharField(
+        _("资源类型"), max_length=20, choices=ResourceType.choices, db_index=True
+    )
+    resource_class = models.CharField(
+        _("资源分类"),
+        max_length=20,
+        choices=ResourceClass.choices,
+        blank=True,
+        help_text=_("留空时按资源类型自动确定（rule: LIB-4）。"),
+    )
+    # Drafts start unpublished; Wagtail's mixin defaults ``live`` to True.
+    live = models.BooleanField(verbose_name=_("已发布"), default=False, editable=False)
+
+    title = models.CharField(_("标题"), max_length=255)
+    summary = models.TextField(_("摘要"), blank=True)
+    body = RichTextField(_("正文"), blank=True)
+    source_org = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("来源/发布机构"),
+        on_delete=models.PROTECT,
+        related_name="library_resources",
+        help_text=_("发布单位；转载时为原始来源（rule: META-2 ContentSource, PUB-4）。"),
+    )
+    owner_site = models.ForeignKey(
+        "registry.GovSite",
+        verbose_name=_("所属网站"),
+        on_delete=models.PROTECT,
+        related_name="library_resources",
+        help_text=_("规范网址（canonical）所在的网站。"),
+    )
+    author = models.CharField(_("作者/责任编辑"), max_length=100, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=255, blank=True)
+    pub_date = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("显示为 YYYY-MM-DD HH:MM（北京时间）；留空时取首次发布时间（rule: META-7）。"),
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("主题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
+    )
+    share_scope = models.CharField(
+        _("共享类型"), max_length=16, choices=ShareScope.choices, default=ShareScope.UNCONDITIONAL
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("图片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Policy documents (政策文件).
+    doc_no = models.CharField(_("文号"), max_length=100, blank=True)
+    issuing_organ = models.CharField(_("发文机关"), max_length=200, blank=True)
+    written_date = models.DateField(_("成文日期"), null=True, blank=True)
+    validity = models.CharField(
+        _("有效性"), max_length=16, choices=Validity.choices, default=Validity.VALID
+    )
+    index_no = models.CharField(
+        _("索引号"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("首次发布时由平台分配，永不复用。"),
+    )
+    needs_interpretation = models.BooleanField(
+        _("需要解读"),
+        default=False,
+        help_text=_("勾选后，须与解读同步发布，或由审批人填写免解读理由（rule: INTERP-1）。"),
+    )
+    interpretation_waiver_reason = models.TextField(_("免于解读理由"), blank=True, editable=False)
+    interpretation_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("免于解读批准人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Interpretations (政策解读).
+    policy = models.ForeignKey(
+        "self",
+        verbose_name=_("所解读的政策文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+        limit_choices_to={"resource_type": ResourceType.POLICY},
+    )
+    interpretation_form = models.CharField(
+        _("解读形式"), max_length=16, choices=InterpretationForm.choices, blank=True
+    )
+    video_url = models.URLField(_("视频/音频链接"), blank=True)
+
+    # Service guides (办事指南), rule: GUIDE-1, GUIDE-3, GUIDE-4.
+    guide_item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
+    guide_item_code = models.CharField(_("事项编码"), max_length=64, blank=True)
+    guide_item_type = models.CharField(
+        _("事项类型"), max_length=20, choices=GuideItemType.choices, blank=True
+    )
+    guide_department = models.CharField(_("主管部门"), max_length=200, blank=True)
+    guide_implementing_org = models.CharField(_("实施机关"), max_length=200, blank=True)
+    guide_legal_basis = models.TextField(_("设定依据"), blank=True)
+    guide_scope = models.CharField(
+        _("受理范围"), max_length=16, choices=GuideScope.choices, blank=True
+    )
+    guide_conditions = models.TextField(_("申请条件"), blank=True)
+    guide_materials = models.TextField(_("办理材料"), blank=True)
+    guide_location = models.CharField(_("办理地点"), max_length=255, blank=True)
+    guide_agency = models.TextField(_("办理机构"), blank=True)
+    guide_is_free = models.BooleanField(_("不收费"), default=False)
+    guide_fee_standard = models.TextField(_("收费标准"), blank=True)
+    guide_hours = models.CharField(_("办理时间"), max_length=255, blank=True)
+    guide_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    guide_complaint_phone = models.CharField(_("监督投诉电话"), max_length=50, blank=True)
+    guide_process = models.TextField(_("办理流程"), blank=True)
+    guide_time_limit = models.CharField(_("办理时限"), max_length=100, blank=True)
+
+    created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+        index.FilterField("resource_type"),
+        index.FilterField("live"),
+        index.FilterField("source_org"),
+        index.FilterField("owner_site"),
+    ]
+
+    class Meta:
+        verbose_name = _("信息资源")
+        verbose_name_plural = _("信息资源")
+        ordering = ["-pub_date", "-pk"]
+        permissions = [("waive_interpretation", _("可批准政策文件免于解读"))]
+        indexes = [
+            # Column lists: live resources newest first, filtered by type/org/theme.
+            models.Index(fields=["live", "-pub_date", "-id"], name="lib_live_pub"),
+            models.Index(fields=["resource_type", "live", "-pub_date"], name="lib_type_live_pub"),
+            models.Index(fields=["source_org", "live", "-pub_date"], name="lib_org_live_pub"),
+            models.Index(fields=["owner_site", "live", "-pub_date"], name="lib_site_live_pub"),
+            models.Index(fields=["theme", "live", "-pub_date"], name="lib_theme_live_pub"),
+            models.Index(fields=["expire_at"], name="lib_expire_at"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # --- type defaults -------------------------------------------------------
+
+    def _apply_type_defaults(self):
+        if not self.resource_type and self.RESOURCE_TYPE:
+            self.resource_type = self.RESOURCE_TYPE
+        if not self.resource_class and self.resource_type:
+            self.resource_class = DEFAULT_CLASS.get(self.resource_type, ResourceClass.OTHER)
+
+    def full_clean(self, *args, **kwargs):
+        self._apply_type_defaults()
+        return super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self._apply_type_defaults()
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.resource_type == ResourceType.INTERPRETATION:
+            if not self.policy_id:
+                errors["policy"] = _("INTERP-2：政策解读必须关联所解读的政策文件。")
+            if self.interpretation_form in (InterpretationForm.VIDEO, InterpretationForm.AUDIO):
+                if not self.video_url:
+                    errors["video_url"] = _("INTERP-3：视频、音频解读须填写链接。")
+        if self.policy_id and self.resource_type != ResourceType.INTERPRETATION:
+            errors["policy"] = _("只有政策解读可以关联政策文件。")
+        if self.guide_complaint_phone and not GUIDE_PHONE_RE.match(self.guide_complaint_phone):
+            errors["guide_complaint_phone"] = _(
+                "GUIDE-3：监督投诉电话应为“区号-号码”格式，如 010-12345678。"
+            )
+        if self.owner_site_id and self.source_org_id:
+            from jiyue.registry.services import organizations_in_scope
+
+            site_org = self.owner_site.organization
+            if not organizations_in_scope(site_org).filter(pk=self.source_org_id).exists():
+                errors["owner_site"] = _("LIB-7：所属网站必须是来源机构本级或其上级机构的网站。")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- revisions -----------------------------------------------------------
+
+    def with_content_json(self, content):
+        """Keep the platform-assigned fields when restoring an older revision.
+
+        The index number, uid and the interpretation waiver belong to the resource as
+        a whole, not to one revision (rule: LIB-7 "never reused").
+        """
+        obj = super().with_content_json(content)
+        obj.uid = self.uid
+        obj.index_no = self.index_no
+        obj.interpretation_waiver_reason = self.interpretation_waiver_reason
+        obj.interpretation_waived_by_id = self.interpretation_waived_by_id
+        obj.created_at = self.created_at
+        return obj
+
+    def publish(self, revision, user=None, **kwargs):
+        """Publish through the library's rules, then Wagtail's own publish action.
+
+        Every publish path (admin button, final workflow approval, scheduled publish,
+        API, import) ends here via ``Revision.publish``, so the interpretation rule
+        (rule: INTERP-1) and index numbers cannot be bypassed.
+        """
+        from .workflow import publish_resource_revision
+
+        return publish_resource_revision(self, revision, user=user, **kwargs)
+
+    def _wagtail_publish(self, revision, user=None, **kwargs):
+        return super().publish(revision, user=user, **kwargs)
+
+    def get_workflow(self):
+        """The workflow of the source organization, else the model's default."""
+        from .workflow import workflow_for_resource
+
+        return workflow_for_resource(self)
+
+    # --- display -------------------------------------------------------------
+
+    @property
+    def pub_date_display(self):
+        """Publish time as ``YYYY-MM-DD HH:MM`` Beijing time (rule: META-7)."""
+        value = self.pub_date or self.first_published_at
+        if value is None:
+            return ""
+        return timezone.localtime(value).strftime(PUB_DATE_FORMAT)
+
+    def guide_missing_categories(self):
+        """Labels of the GUIDE-1 key element categories this guide leaves empty."""
+        missing = []
+        for fields, label in GUIDE_CATEGORIES:
+            if not any(getattr(self, f) for f in fields):
+                missing.append(str(label))
+        return missing
+
+    def get_preview_template(self, request, mode_name):
+        return "library/resource_preview.html"
+
+
+class ResourceAttachment(Orderable):
+    """An attachment (附件) of a resource: a Wagtail document."""
+
+    resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("附件名称"), max_length=255, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.title or self.document.title
+
+
+# --- Per-type proxies (admin forms) ---------------------------------------------
+
+
+class _TypedManager(models.Manager.from_queryset(ResourceQuerySet)):
+    def __init__(self, resource_type):
+        super().__init__()
+        self.resource_type = resource_type
+
+    def get_queryset(self):
+        return super().get_queryset().filter(resource_type=self.resource_type)
+
+    def deconstruct(self):  # managers on proxies are not serialized into migrations
+        return (False, f"{__name__}._TypedManager", None, (self.resource_type,), {})
+
+
+def _proxy(name, resource_type, verbose):
+    meta = type(
+        "Meta", (), {"proxy": True, "verbose_name": verbose, "verbose_name_plural": verbose}
+    )
+    return type(
+        name,
+        (Resource,),
+        {
+            "__module__": __name__,
+            "RESOURCE_TYPE": resource_type,
+            "Meta": meta,
+            "objects": _TypedManager(resource_type),
+        },
+    )
+
+
+NewsResource = _proxy("NewsResource", ResourceType.NEWS, _("工作动态"))
+NoticeResource = _proxy("NoticeResource", ResourceType.NOTICE, _("通知公告"))
+PolicyResource = _proxy("PolicyResource", ResourceType.POLICY, _("政策文件"))
+InterpretationResource = _proxy(
+    "InterpretationResource", ResourceType.INTERPRETATION, _("政策解读")
+)
+ResponseResource = _proxy("ResponseResource", ResourceType.RESPONSE, _("回应关切"))
+DataReleaseResource = _proxy("DataReleaseResource", ResourceType.DATA_RELEASE, _("数据发布"))
+ServiceGuideResource = _proxy("ServiceGuideResource", ResourceType.SERVICE_GUIDE, _("办事指南"))
+TopicResource = _proxy("TopicResource", ResourceType.TOPIC, _("专题"))
+
+PROXY_MODELS = {
+    ResourceType.NEWS: NewsResource,
+    ResourceType.NOTICE: NoticeResource,
+    ResourceType.POLICY: PolicyResource,
+    ResourceType.INTERPRETATION: InterpretationResource,
+    ResourceType.RESPONSE: ResponseResource,
+    ResourceType.DATA_RELEASE: DataReleaseResource,
+    ResourceType.SERVICE_GUIDE: ServiceGuideResource,
+    ResourceType.TOPIC: TopicResource,
+}
+
+
+# --- Index numbers ----------------------------------------------------------------
+
+
+class IndexNumberCounter(models.Model):
+    """The last disclosure index number (索引号) issued per organization and year.
+
+    Counters only go up, so a number is never issued twice even if its resource is
+    deleted.
+    """
+
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="lib_index_counter_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id}/{self.year}: {self.last_value}"
+
+
+class HeldInterpretation(models.Model):
+    """An approved interpretation waiting to be released together with its policy.
+
+    rule: INTERP-1 / TIME-5 — when an interpretation is approved before its policy is
+    live, its approved revision is held here and published in the same transaction
+    as the policy.
+    """
+
+    interpretation = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, related_name="held_release"
+    )
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    held_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待随政策发布的解读")
+        verbose_name_plural = _("待随政策发布的解读")
+
+    def __str__(self):
+        return f"{self.interpretation_id} @ {self.revision_id}"
+
+
+class OrganizationWorkflow(models.Model):
+    """Which review workflow an organization's resources go through.
+
+    Wagtail assigns snippet workflows per model; this lets the supervisor give an
+    organization (and, unless overridden, the organizations below it) its own.
+    """
+
+    organization = models.OneToOneField(
+        "registry.Organization",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="library_workflow",
+    )
+    workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        verbose_name=_("审核流程"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("机构审核流程")
+        verbose_name_plural = _("机构审核流程")
+
+    def __str__(self):
+        return f"{self.organization} → {self.workflow}"
+
+
+# --- Distribution ------------------------------------------------------------------
+
+
+class PlacementState(models.TextChoices):
+    ACTIVE = "active", _("已生效")
+    PENDING = "pending", _("待接收")
+    REJECTED = "rejected", _("已拒收")
+
+
+class PlacementVia(models.TextChoices):
+    EXPLICIT = "explicit", _("编辑放置")
+    PUSH = "push", _("主管推送")
+
+
+class Placement(models.Model):
+    """A resource shown in a column by reference (rule: LIB-3)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="placements")
+    column = models.ForeignKey(
+        "portal.ColumnPage", on_delete=models.CASCADE, related_name="library_placements"
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=PlacementState.choices, default=PlacementState.ACTIVE
+    )
+    via = models.CharField(
+        _("方式"), max_length=16, choices=PlacementVia.choices, default=PlacementVia.EXPLICIT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("栏目投放")
+        verbose_name_plural = _("栏目投放")
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "column"], name="lib_placement_uniq")
+        ]
+        indexes = [models.Index(fields=["column", "state"], name="lib_placement_col_state")]
+
+    def __str__(self):
+        return f"{self.resource_id} → {self.column_id} ({self.state})"
+
+
+class ColumnSubscription(models.Model):
+    """A rule that makes a column show every live resource matching it.
+
+    Evaluated at query time, so editing or deleting the rule, or unpublishing a
+    resource, needs no clean-up (rule: LIB-3). Empty criteria match everything.
+    """
+
+    column = models.ForeignKey(
+        "portal.ColumnPage",
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        related_name="library_subscriptions",
+    )
+    name = models.CharField(_("规则名称"), max_length=100, blank=True)
+    resource_types = models.JSONField(_("资源类型"), default=list, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("主题分类"), blank=True)
+    source_orgs = models.ManyToManyField(
+        "registry.Organization", verbose_name=_("来源机构"), blank=True, related_name="+"
+    )
+    include_sub_orgs = models.BooleanField(_("包含下属机构"), default=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("栏目订阅规则")
+        verbose_name_plural = _("栏目订阅规则")
+
+    def __str__(self):
+        return self.name or f"订阅规则 #{self.pk}"
+
+    def clean(self):
+        super().clean()
+        valid = set(ResourceType.values)
+        bad = [t for t in self.resource_types or [] if t not in valid]
+        if bad:
+            raise ValidationError({"resource_types": _("未知的资源类型：%s") % "、".join(bad)})
+
+    def as_q(self):
+        """The rule as a filter on :class:`Resource` (a few small queries, no join)."""
+        q = Q()
+        if self.resource_types:
+            q &= Q(resource_type__in=self.resource_types)
+        theme_ids = set()
+        for theme in self.themes.all():
+            theme_ids |= theme.descendant_ids()
+        if theme_ids:
+            q &= Q(theme_id__in=theme_ids)
+        org_ids = set()
+        for org in self.source_orgs.all():
+            if self.include_sub_orgs:
+                from jiyue.registry.services import organizations_in_scope
+
+                org_ids |= set(organizations_in_scope(org).values_list("pk", flat=True))
+            else:
+                org_ids.add(org.pk)
+        if org_ids:
+            q &= Q(source_org_id__in=org_ids)
+        return q
+
+
+class ColumnDistributionSettings(models.Model):
+    """Per-column distribution settings kept by the library (no field on ColumnPage)."""
+
+    column = models.OneToOneField(
+        "portal.ColumnPage",
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        related_name="library_settings",
+    )
+    requires_acceptance = models.BooleanField(
+        _("推送须经本站接收"),
+        default=False,
+        help_text=_("勾选后，主管单位推送到本栏目的信息须由本站编辑接收后才显示。"),
+    )
+
+    class Meta:
+        verbose_name = _("栏目分发设置")
+        verbose_name_plural = _("栏目分发设置")
+
+    def __str__(self):
+        return str(self.column)
+
+
+# --- API tokens -------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A write-API token of another government system, scoped to one organization."""
+
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="library_api_tokens",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key):
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, organization, name, created_by=None):
+        """Create a token; return ``(token, raw_key)``. The raw key is shown once."""
+        import secrets
+
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            organization=organization,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            created_by=created_by,
+        )
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key):
+        if not key:
+            return None
+        token = (
+            cls.objects.select_related("organization")
+            .filter(key_hash=cls.hash_key(key), revoked=False)
+            .first()
+        )
+        if token is not None:
+            cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token

@@ -1,0 +1,129 @@
+"""Scheduled publish and unpublish in the platform's own task worker (no cron).
+
+When a revision is approved to go live later (``Revision.approved_go_live_at``) or a
+live resource gets an ``expire_at``, a task is enqueued to run at that moment
+(django-tasks ``run_after``; the database backend's ``db_worker`` runs it). A
+self-rescheduling sweep catches anything missed (worker down, time changed).
+
+The work itself reuses Wagtail's ``publish_scheduled`` logic: the same queries and
+the same ``unpublish(set_expired=True, …)`` / ``Revision.publish(…)`` calls, limited
+to the library's resources.
+"""
+
+import datetime
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+SWEEP_INTERVAL = datetime.timedelta(minutes=5)
+
+
+def _resource_base_ct():
+    from .models import Resource
+
+    return ContentType.objects.get_for_model(Resource, for_concrete_model=False)
+
+
+def due_expirations(now):
+    """Live resources whose expiry time has passed."""
+    from .models import Resource
+
+    return Resource.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
+
+
+def due_revisions(now):
+    """Resource revisions approved to go live before ``now``."""
+    from wagtail.models import Revision
+
+    return Revision.objects.filter(
+        base_content_type=_resource_base_ct(), approved_go_live_at__lt=now
+    ).order_by("approved_go_live_at")
+
+
+def run_scheduled_publishing(now=None):
+    """Unpublish expired resources and publish due revisions; return the counts.
+
+    Same steps as ``wagtail/management/commands/publish_scheduled.py``. A failure
+    on one resource (e.g. the interpretation rule refusing a policy) is logged and
+    does not stop the others.
+    """
+    now = now or timezone.now()
+    unpublished = published = failed = 0
+    for obj in list(due_expirations(now)):
+        obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        unpublished += 1
+    for revision in list(due_revisions(now)):
+        try:
+            with transaction.atomic():
+                revision.publish(log_action="wagtail.publish.scheduled")
+            published += 1
+        except Exception:
+            failed += 1
+            logger.exception("Scheduled publish of revision %s failed", revision.pk)
+    return {"published": published, "unpublished": unpublished, "failed": failed}
+
+
+@task()
+def publish_scheduled_resources():
+    """Run the scheduled publishing now (enqueued with ``run_after`` = the due time)."""
+    return run_scheduled_publishing()
+
+
+@task()
+def sweep_scheduled_resources():
+    """Catch-all sweep; re-enqueues itself every :data:`SWEEP_INTERVAL`."""
+    result = run_scheduled_publishing()
+    enqueue_at(timezone.now() + SWEEP_INTERVAL, sweep=True)
+    return result
+
+
+def enqueue_at(when, sweep=False):
+    """Enqueue the scheduled-publishing task to run at ``when``.
+
+    Backends that cannot defer (the immediate backend used in tests) are skipped:
+    the sweep or a direct call covers them.
+    """
+    target = sweep_scheduled_resources if sweep else publish_scheduled_resources
+    if not target.get_backend().supports_defer:
+        return None
+    if sweep and _sweep_pending():
+        return None
+    return target.using(run_after=when).enqueue()
+
+
+def _sweep_pending():
+    """Whether a sweep is already waiting in the database queue (one chain only)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - db backend not installed
+        return False
+    path = f"{sweep_scheduled_resources.module_path}"
+    return DBTaskResult.objects.filter(task_path=path, status="READY").exists()
+
+
+def ensure_sweep():
+    """Start the sweep chain if none is queued (called by ``setup_library_workflow``)."""
+    return enqueue_at(timezone.now(), sweep=True)
+
+
+# --- Signal handlers (connected in apps.py) ------------------------------------------------
+
+
+def on_revision_saved(sender, instance, **kwargs):
+    """A resource revision approved for a future go-live: enqueue at that time."""
+    when = instance.approved_go_live_at
+    if when is None or instance.base_content_type_id != _resource_base_ct().pk:
+        return
+    transaction.on_commit(lambda: enqueue_at(when))
+
+
+def on_resource_saved(sender, instance, **kwargs):
+    """A live resource with an expiry time: enqueue the unpublish at that time."""
+    when = instance.expire_at
+    if instance.live and when is not None:
+        transaction.on_commit(lambda: enqueue_at(when))

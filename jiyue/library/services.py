@@ -1,0 +1,98 @@
+"""The library's public functions. Other apps call these, never the tables directly.
+
+- Drafting: :func:`create_draft` (the API and the importer use it).
+- Review: Wagtail workflows (:mod:`jiyue.library.workflow`).
+- Distribution and listings: :mod:`jiyue.library.distribution`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .distribution import (
+    accept,
+    columns_showing,
+    gov_site_of_column,
+    pending_placements_for_user,
+    place,
+    push,
+    reject,
+    remove_placement,
+    resources_for_column,
+    sites_showing,
+    unpublish,
+    user_manages_column,
+)
+from .models import PROXY_MODELS, Resource
+from .workflow import (
+    InterpretationRequired,
+    set_organization_workflow,
+    setup_library_workflow,
+    waive_interpretation,
+    workflow_for_resource,
+)
+
+__all__ = [
+    "InterpretationRequired",
+    "accept",
+    "columns_showing",
+    "create_draft",
+    "gov_site_of_column",
+    "live_resources",
+    "pending_placements_for_user",
+    "place",
+    "publish_now",
+    "push",
+    "reject",
+    "remove_placement",
+    "resources_for_column",
+    "set_organization_workflow",
+    "setup_library_workflow",
+    "sites_showing",
+    "unpublish",
+    "user_manages_column",
+    "waive_interpretation",
+    "workflow_for_resource",
+]
+
+
+def live_resources():
+    """Every live resource; the only queryset public pages may read (rule: LIB-1)."""
+    return Resource.objects.live()
+
+
+@transaction.atomic
+def create_draft(user=None, log_action="wagtail.create", **fields):
+    """Create a resource as an unpublished draft with a first revision.
+
+    Validates with the model's rules (``full_clean``) and raises ValidationError.
+    The draft then goes through review like one created in the admin.
+    """
+    resource_type = fields.get("resource_type")
+    model = PROXY_MODELS.get(resource_type, Resource)
+    resource = model(**fields)
+    resource.live = False
+    resource.has_unpublished_changes = True
+    resource.full_clean()
+    resource.save()
+    resource.save_revision(user=user, log_action=log_action, clean=False)
+    return resource
+
+
+def publish_now(resource, user=None):
+    """Publish the latest revision directly (bulk import with ``--publish``, tests).
+
+    Bypasses the review workflow; callers must be explicitly authorised for that.
+    """
+    revision = resource.get_latest_revision() or resource.save_revision(user=user)
+    revision.publish(user=user, skip_permission_checks=True)
+    resource.refresh_from_db()
+    return resource
+
+
+def validation_messages(exc):
+    """Flatten a ValidationError into ``["field: message", …]`` (Chinese messages)."""
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+    return list(exc.messages)
