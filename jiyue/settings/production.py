@@ -12,3 +12,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+
+# Host-name lookups and page caches must be shared by every worker process, or a
+# site's new status would reach each process only when its local entry expires.
+if "JIYUE_CACHE_BACKEND" not in os.environ:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "jiyue_cache",
+        }
+    }

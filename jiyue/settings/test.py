@@ -1,5 +1,9 @@
 """Test settings: fast hashing, immediate tasks, in-memory cache."""
 
+import os
+
+import dj_database_url
+
 from .base import *  # noqa: F403
 from .base import env_list
 
@@ -12,3 +16,14 @@ JIYUE_HOST_MAP = dict(
     if "=" in item
 )
 ALLOWED_HOSTS = ["*"]
+
+# `JIYUE_TEST_DB=postgres pytest` runs the suite on PostgreSQL: only the engine has to
+# be known when Django starts; tests/db.py starts a throw-away cluster and fills in
+# host and port before the test database is created.
+if os.environ.get("JIYUE_TEST_DB", "").strip().lower() in {"postgres", "postgresql", "pg"}:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("JIYUE_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1/jiyue"),
+            conn_max_age=0,
+        )
+    }

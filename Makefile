@@ -1,0 +1,173 @@
+# Jiyue (集约) — the two commands:
+#   make run    set up, load the demo city, serve it on http://*.localhost:8000/ (+ task worker)
+#   make test   set up, lint, run the whole suite on SQLite and then on PostgreSQL
+#
+# Works on a fresh Debian machine that has Python 3.11, git and apt. Each recipe is one
+# bash script (.ONESHELL) that stops at the first failing command unless it says otherwise.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Reinstall only when a requirements file changes (or the venv is new).
+STAMP := $(VENV)/.jiyue-requirements.stamp
+REQUIREMENTS := $(wildcard requirements/*.txt)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-n 2"` or `-k registry`.
+PYTEST_ARGS ?=
+TEST_SETTINGS := jiyue.settings.test
+PG_PLACEHOLDER_URL := postgres://postgres@127.0.0.1/jiyue
+
+.PHONY: help run test lint fmt bench venv postgres-server clean-venv
+
+help:
+	@echo "make run     set up, migrate, load the demo city, serve http://www.localhost:$(PORT)/"
+	echo "make test    set up, ruff, the whole suite on SQLite and on PostgreSQL"
+	echo "make lint    ruff check + ruff format --check"
+	echo "make fmt     ruff check --fix + ruff format"
+	echo "make bench   run the benchmarks in bench/"
+
+# --- environment ---------------------------------------------------------------------
+
+$(BIN)/python:
+	@py="$(PYTHON)"
+	if ! command -v "$$py" >/dev/null 2>&1; then py=python3; fi
+	if ! command -v "$$py" >/dev/null 2>&1 \
+	   || ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+	  echo "error: Jiyue needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)." >&2
+	  exit 1
+	fi
+	echo "==> creating $(VENV) with $$("$$py" --version)"
+	if ! "$$py" -m venv "$(VENV)" 2>/dev/null; then
+	  # Debian ships venv/ensurepip in a separate package.
+	  rm -rf "$(VENV)"
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	    ver=$$("$$py" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+	    echo "==> installing python$$ver-venv (apt-get)"
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "python$$ver-venv" >/dev/null
+	    "$$py" -m venv "$(VENV)"
+	  else
+	    echo "error: '$$py -m venv' failed. On Debian: sudo apt-get install python3-venv" >&2
+	    exit 1
+	  fi
+	fi
+
+$(STAMP): $(REQUIREMENTS) | $(BIN)/python
+	@echo "==> installing requirements/dev.txt into $(VENV)"
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/dev.txt
+	touch "$@"
+
+venv: $(STAMP)
+
+clean-venv:
+	rm -rf "$(VENV)"
+
+# PostgreSQL server binaries for the second test run. pytest starts a throw-away
+# cluster from them (tests/db.py); nothing is installed as a service.
+postgres-server:
+	@if [ -n "$${JIYUE_TEST_DATABASE_URL:-}" ]; then exit 0; fi
+	if [ -n "$${JIYUE_PG_BINDIR:-}" ] && [ -x "$${JIYUE_PG_BINDIR}/pg_ctl" ]; then exit 0; fi
+	if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+	  exit 0
+	fi
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	  echo "==> installing the PostgreSQL server binaries (apt-get install postgresql)"
+	  export DEBIAN_FRONTEND=noninteractive
+	  apt-get update -qq
+	  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+	else
+	  echo "error: PostgreSQL server binaries (pg_ctl, initdb) not found." >&2
+	  echo "       Install them (Debian: sudo apt-get install postgresql), or set" >&2
+	  echo "       JIYUE_PG_BINDIR=/usr/lib/postgresql/<version>/bin, or point" >&2
+	  echo "       JIYUE_TEST_DATABASE_URL=postgres://user@host:port/db at a server." >&2
+	  exit 1
+	fi
+
+# --- make run ------------------------------------------------------------------------
+
+# The embedded mode: SQLite in var/, sites on *.localhost. The demo loader is idempotent
+# and prints the site URLs and the admin login every time. Static files are served from
+# the apps by runserver (DEBUG), so no collectstatic is needed here.
+run: $(STAMP)
+	@export DJANGO_SETTINGS_MODULE=jiyue.settings.dev
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --port "$(PORT)"
+	# The task worker runs in its own process group so that the whole group (its
+	# autoreloader child included) is stopped when the server stops or on Ctrl-C.
+	# It logs every task, so its output goes to a file rather than over the URLs above.
+	logdir="$${JIYUE_VAR_DIR:-var}/log"
+	mkdir -p "$$logdir"
+	setsid $(BIN)/python manage.py db_worker >>"$$logdir/worker.log" 2>&1 & worker=$$!
+	stop_worker() { kill -TERM -- "-$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; }
+	trap stop_worker EXIT
+	trap 'exit 130' INT TERM
+	echo "==> task worker started (pid $$worker, log: $$logdir/worker.log)"
+	echo "==> web server on http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker"
+	$(BIN)/python manage.py runserver "$(HOST):$(PORT)"
+
+# --- make test -----------------------------------------------------------------------
+
+# Runs every step even after a failure (so one run shows everything), prints a summary,
+# and fails when any step failed. pytest's own exit codes pass through, so "no tests
+# ran" (5) fails too.
+test: $(STAMP) postgres-server
+	@status=0
+	summary=()
+	totals=()
+	# pytest's closing line, with or without -q: "== 3 passed, 1 skipped in 9.1s (0:00:09) =="
+	PYTEST_CLOSING='^(=+ )?(no tests ran|[0-9]+ [a-z]+).* in [0-9.]+s( \([0-9:]+\))?( =+)?$$'
+	logdir=$$(mktemp -d)
+	trap 'rm -rf "$$logdir"' EXIT
+	step() {
+	  local name=$$1 log="$$logdir/$$RANDOM.log" start=$$SECONDS rc=0; shift
+	  echo; echo "==> $$name"
+	  "$$@" 2>&1 | tee "$$log" || rc=$${PIPESTATUS[0]}
+	  local line=$$(grep -E "$$PYTEST_CLOSING" "$$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$$//')
+	  if [ $$rc -eq 0 ]; then result=ok; else result="FAILED (exit $$rc)"; status=1; fi
+	  summary+=("$$(printf '%-22s %-18s %4ss  %s' "$$name" "$$result" $$((SECONDS - start)) "$$line")")
+	  if [ -n "$$line" ]; then totals+=("$$line"); fi
+	}
+	step "ruff check" $(BIN)/ruff check .
+	step "ruff format --check" $(BIN)/ruff format --check .
+	step "pytest on SQLite" env -u DATABASE_URL JIYUE_TEST_DB=sqlite \
+	  $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+	# The engine must be known before Django starts; tests/conftest.py starts a throw-away
+	# cluster and fills in its host and port (tests/db.py).
+	step "pytest on PostgreSQL" env JIYUE_TEST_DB=postgres DATABASE_URL=$(PG_PLACEHOLDER_URL) \
+	  $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+	echo; echo "==> summary"
+	printf '  %s\n' "$${summary[@]}"
+	# One closing line over both runs: "tests: N passed, N failed, N skipped".
+	printf '%s\n' "$${totals[@]}" | awk '
+	  { for (i = 1; i <= NF; i++) { n = $$i + 0; w = $$(i + 1); sub(/[,]/, "", w)
+	      if (w == "passed") p += n; else if (w == "failed") f += n
+	      else if (w == "error" || w == "errors") f += n; else if (w == "skipped") s += n } }
+	  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+	exit $$status
+
+# --- tooling -------------------------------------------------------------------------
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	@$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Benchmarks are not tests: each bench/*.py prints its figures and the workload it ran.
+bench: $(STAMP)
+	@shopt -s nullglob
+	scripts=(bench/*.py)
+	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi
+	for script in "$${scripts[@]}"; do
+	  echo "==> $$script"
+	  DJANGO_SETTINGS_MODULE=jiyue.settings.dev $(BIN)/python "$$script"
+	done
