@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin as django_admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
 from jiyue.api import api
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
-    path("sitemap.xml", sitemap),
+    # Per-site sitemap.xml and robots.txt are HomePage routes; Wagtail's page pattern
+    # does not match a last segment with a dot, so hand these two paths to its view.
+    re_path(r"^(robots\.txt|sitemap\.xml)$", wagtail_serve),
 ]
 
 if settings.DEBUG:

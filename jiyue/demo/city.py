@@ -264,6 +264,7 @@ SITES = [
         intro="北京市海淀区人民政府门户网站，发布海淀区政务信息，提供办事服务和互动交流。",
         home_keywords="海淀区，海淀区人民政府，政务公开，政务服务",
         repost_words=("区人民政府关于", "区人民政府办公室关于"),
+        extra_columns=("district",),
     ),
     SiteSpec(
         key="bjchy",
@@ -279,6 +280,7 @@ SITES = [
         intro="北京市朝阳区人民政府门户网站，发布朝阳区政务信息，提供办事服务和互动交流。",
         home_keywords="朝阳区，朝阳区人民政府，政务公开，政务服务",
         repost_words=("区人民政府关于", "区人民政府办公室关于"),
+        extra_columns=("district",),
     ),
 ]
 
@@ -435,6 +437,18 @@ COLUMN_TREE = (
                 "政府工作报告，国务院",
                 InspectionClass.POLICY,
                 only_with="work_reports",
+            ),
+            # A district site's 上级文件: every city policy document, by a column
+            # subscription rule of the library (rule: LIB-3), never by copying.
+            C(
+                "upper_documents",
+                "上级文件",
+                "sjwj",
+                ColumnType.POLICY,
+                "转载北京市人民政府及其部门发布的政策文件。",
+                "上级文件，市级政策文件",
+                InspectionClass.POLICY,
+                only_with="district",
             ),
         ),
     ),

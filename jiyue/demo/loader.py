@@ -1,5 +1,11 @@
 """Build the demo city: organizations, users, sites opened by application, columns, content.
 
+Content goes through the resource library ("ingest first, then use", rule: LIB-1):
+each item becomes a library resource created as a draft with a revision and published
+through ``Resource.publish`` (so index numbers and the interpretation rule apply),
+then shown by explicit placement in the site's columns, by the district sites'
+"上级文件" subscription rule and by one supervisor push (rule: LIB-3).
+
 Sites are registered through the registry's rules (``full_clean``) and opened the
 way a real site is (rule: SITE-6, SITE-7): the site's own editor applies to open it,
 each level of the review chain approves, the approval provisions the hosting
@@ -22,7 +28,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings, HomePage
+from jiyue.library import services as library
+from jiyue.library.models import (
+    ColumnSubscription,
+    GuideItemType,
+    GuideScope,
+    ResourceType,
+    Validity,
+)
+from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
 from jiyue.registry import services as registry
 from jiyue.registry.models import GovSite, Organization, StaffMembership
 
@@ -36,12 +50,39 @@ PORTAL_REPOSTS = 18
 INTERPRETATIONS_PER_SITE = 3
 INTERPRETATION_WORDS = ("一图读懂", "图解", "解读", "问答")
 
+# The library resource type of each column's items.
+COLUMN_RESOURCE_TYPE = {
+    "news": ResourceType.NEWS,
+    "notices": ResourceType.NOTICE,
+    "policy": ResourceType.POLICY,
+    "work_reports": ResourceType.NEWS,
+    "interpretation": ResourceType.INTERPRETATION,
+    "response": ResourceType.RESPONSE,
+    "consult": ResourceType.RESPONSE,
+    "solicitation": ResourceType.NOTICE,
+    "interview": ResourceType.RESPONSE,
+    "data_release": ResourceType.DATA_RELEASE,
+    "open_data": ResourceType.DATA_RELEASE,
+    "service": ResourceType.SERVICE_GUIDE,
+}
+DEFAULT_RESOURCE_TYPE = ResourceType.NOTICE
+# City-level organizations whose policy documents every district's 上级文件 shows.
+CITY_POLICY_SOURCES = (
+    "北京市人民政府",
+    "北京市人民政府办公厅",
+    "北京市发展和改革委员会",
+    "北京市教育委员会",
+    "北京市卫生健康委员会",
+)
+PUSHED_NOTICE_TITLE = "关于做好政府网站集约化平台信息发布工作的通知"
+
 
 @dataclass
 class LoadResult:
     created: bool
     seconds: float = 0.0
     pages: int = 0
+    resources: int = 0
     shared_data: bool = False
     shared_data_dir: str = ""
     sites: list = field(default_factory=list)
@@ -100,18 +141,23 @@ def load_demo(data_dir=None, now=None):
             registry.editors_group(gov_site).user_set.add(editors[spec.key])
             configure_footer(gov_site, spec, orgs[spec.organization])
             sites[spec.key] = gov_site
-        pages = 0
+        pages = resources = 0
         # Sites with topic words choose their shared documents first; the portal takes
         # what is left, so no document appears twice.
         # Demo bodies hold no references to pages, images or documents, so Wagtail's
         # reference index ("usage") has nothing to record for them.
         with disable_reference_index_auto_update():
             for spec in sorted(city.SITES, key=lambda s: not s.policy_words):
-                pages += build_site_content(sites[spec.key], spec, shared, now)
+                built = build_site_content(sites[spec.key], spec, shared, now, editors[spec.key])
+                pages += built[0]
+                resources += built[1]
+            subscribe_district_columns(orgs)
+            resources += push_city_notice(orgs, sites, supervisor, now)
     return LoadResult(
         created=True,
         seconds=time.monotonic() - started,
         pages=pages,
+        resources=resources,
         shared_data=shared.available,
         shared_data_dir=str(shared.data_dir),
     )
@@ -253,8 +299,8 @@ def configure_footer(gov_site, spec, org):
 # --- Content ---------------------------------------------------------------------------
 
 
-def build_site_content(gov_site, spec, shared, now):
-    """Home page texts, the column tree and its content pages; returns pages created."""
+def build_site_content(gov_site, spec, shared, now, editor):
+    """Home page texts, the column tree and its resources; returns (pages, resources)."""
     home = gov_site.wagtail_site.root_page.specific
     assert isinstance(home, HomePage)
     home.intro = spec.intro
@@ -262,14 +308,22 @@ def build_site_content(gov_site, spec, shared, now):
     home.column_keywords = spec.home_keywords
     home.save_revision().publish()
 
+    builder = _SiteContent(gov_site, spec, editor, now)
     placeholders = _placeholders(gov_site, spec, now)
     extra = _shared_items(spec, shared)
-    created = 0
+    pages = 0
     for column_spec in city.COLUMN_TREE:
-        created += _add_column(
-            home, column_spec, site_spec=spec, placeholders=placeholders, extra=extra, now=now
+        pages += _add_column(
+            home,
+            column_spec,
+            site_spec=spec,
+            placeholders=placeholders,
+            extra=extra,
+            now=now,
+            builder=builder,
         )
-    return created
+    builder.add_interpretations()
+    return pages, builder.count
 
 
 def _placeholders(gov_site, spec, now):
@@ -294,15 +348,12 @@ def _shared_items(spec, shared):
     limit = PORTAL_REPOSTS if spec.policy_words == () else REPOSTS_PER_SITE
     policies += shared.take_titles(spec.repost_words, limit, exclude=INTERPRETATION_WORDS)
     items["policy"] = policies
-    items["interpretation"] = shared.take_titles(
-        INTERPRETATION_WORDS, INTERPRETATIONS_PER_SITE, require=spec.policy_words or ()
-    )
     if "work_reports" in spec.extra_columns:
         items["work_reports"] = shared.work_reports()
     return items
 
 
-def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now):
+def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now, builder, path=()):
     if column_spec.only_with and column_spec.only_with not in site_spec.extra_columns:
         return 0
     published = now - datetime.timedelta(days=365)
@@ -321,6 +372,7 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now):
         last_published_at=published,
     )
     parent.add_child(instance=column)
+    builder.columns[column_spec.key] = column
     created = 1
     items = list(extra.get(column_spec.key, []))
     if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY):
@@ -328,9 +380,14 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now):
             _builtin_item(entry, placeholders, now)
             for entry in builtin.ITEMS.get(column_spec.key, [])
         ]
-    for number, item in enumerate(sorted(items, key=lambda i: i.pub_date), start=1):
-        _add_article(column, item, number)
-        created += 1
+    # A column and the grouping columns above it list its items (rule: DESIGN-4).
+    shown_in = [column, *path]
+    if column_spec.key == "interpretation":
+        builder.interpretation_items = items
+        builder.interpretation_columns = shown_in
+    else:
+        for item in sorted(items, key=lambda i: i.pub_date):
+            builder.add(item, column_spec.key, shown_in)
     for child in column_spec.children:
         created += _add_column(
             column,
@@ -339,8 +396,187 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now):
             placeholders=placeholders,
             extra=extra,
             now=now,
+            builder=builder,
+            path=tuple(shown_in),
         )
     return created
+
+
+class _SiteContent:
+    """Creates one site's resources in the library and places them in its columns."""
+
+    def __init__(self, gov_site, spec, editor, now):
+        self.gov_site = gov_site
+        self.spec = spec
+        self.editor = editor
+        self.now = now
+        self.org = gov_site.organization
+        self.columns = {}
+        self.policies = []
+        self.interpretation_items = []
+        self.interpretation_columns = []
+        self.count = 0
+
+    def fields(self, item, resource_type):
+        fields = {
+            "resource_type": resource_type,
+            "title": item.title[:255],
+            "summary": item.summary,
+            "body": item.body_html,
+            "source_org": self.org,
+            "owner_site": self.gov_site,
+            "author": item.author[:100],
+            "keywords": item.keywords[:255],
+            "pub_date": item.pub_date,
+        }
+        if resource_type == ResourceType.POLICY:
+            fields.update(
+                doc_no=item.doc_no,
+                # rule: PUB-4 — a repost names the original issuing organ.
+                issuing_organ=(item.source or self.org.name)[:200],
+                written_date=item.pub_date.date(),
+            )
+        elif resource_type == ResourceType.SERVICE_GUIDE:
+            fields.update(self.guide_fields(item))
+        return fields
+
+    def guide_fields(self, item):
+        """The GUIDE-1 elements of a built-in service guide (demo wording)."""
+        return {
+            "guide_item_name": item.title[:200],
+            "guide_item_type": GuideItemType.PUBLIC_SERVICE,
+            "guide_department": self.org.name,
+            "guide_implementing_org": self.org.name,
+            "guide_legal_basis": "《中华人民共和国政府信息公开条例》",
+            "guide_scope": GuideScope.BOTH,
+            "guide_conditions": "符合相关规定的个人或法人均可申请。",
+            "guide_materials": "1. 申请表；\n2. 申请人身份证明。",
+            "guide_location": self.org.address[:255],
+            "guide_agency": self.org.name,
+            "guide_is_free": True,
+            "guide_hours": "工作日 9:00-12:00，13:30-17:00",
+            "guide_phone": self.org.phone[:50],
+            "guide_process": "申请 → 受理 → 审核 → 办结。",
+            "guide_time_limit": "20个工作日",
+        }
+
+    def create(self, item, resource_type, **extra):
+        fields = self.fields(item, resource_type)
+        fields.update(extra)
+        resource = library.create_draft(user=self.editor, **fields)
+        self.count += 1
+        return resource
+
+    def place(self, resource, columns):
+        for column in columns:
+            library.place(resource, column, self.editor)
+
+    def add(self, item, key, columns):
+        resource_type = COLUMN_RESOURCE_TYPE.get(key, DEFAULT_RESOURCE_TYPE)
+        resource = self.create(item, resource_type)
+        if resource_type == ResourceType.POLICY:
+            # Policies are published in add_interpretations, some with their
+            # interpretation (rule: INTERP-1).
+            self.policies.append((resource, columns))
+            return resource
+        library.publish_now(resource, user=self.editor)
+        self.place(resource, columns)
+        return resource
+
+    def add_interpretations(self):
+        """Publish the policies; the newest few together with an interpretation.
+
+        rule: INTERP-1, INTERP-2 — the interpretation is approved first and held, and
+        released in the same transaction as its policy. The portal's oldest policy is
+        marked 已废止 so the validity banner shows (rule: PUB-5).
+        """
+        newest = sorted(self.policies, key=lambda pair: pair[0].pub_date, reverse=True)
+        interpreted = newest[:INTERPRETATIONS_PER_SITE] if self.interpretation_items else []
+        if self.spec.key == "beijing" and len(newest) > 1:
+            oldest = newest[-1][0]
+            type(oldest).objects.filter(pk=oldest.pk).update(validity=Validity.REPEALED)
+            oldest.validity = Validity.REPEALED
+            oldest.save_revision(user=self.editor, clean=False)
+        for number, (policy, columns) in enumerate(interpreted):
+            template = self.interpretation_items[number % len(self.interpretation_items)]
+            type(policy).objects.filter(pk=policy.pk).update(needs_interpretation=True)
+            policy.needs_interpretation = True
+            policy.save_revision(user=self.editor, clean=False)
+            interpretation = self.create(
+                template,
+                ResourceType.INTERPRETATION,
+                title=f"《{policy.title[:200]}》政策解读",
+                summary=f"{self.org.name}对《{policy.title[:200]}》的解读。",
+                pub_date=policy.pub_date,
+                policy=policy,
+                interpretation_form="text",
+            )
+            library.publish_now(interpretation, user=self.editor)  # held (INTERP-1)
+            library.publish_now(policy, user=self.editor)  # releases the interpretation
+            self.place(policy, columns)
+            self.place(interpretation, self.interpretation_columns)
+        for policy, columns in newest[len(interpreted) :]:
+            library.publish_now(policy, user=self.editor)
+            self.place(policy, columns)
+
+
+def subscribe_district_columns(orgs):
+    """Each district's 上级文件 shows every city policy document (rule: LIB-3)."""
+    city_orgs = [orgs[name] for name in CITY_POLICY_SOURCES]
+    for column in ColumnPage.objects.filter(slug="sjwj"):
+        rule = ColumnSubscription.objects.create(
+            column=column,
+            name="市级政策文件",
+            resource_types=[ResourceType.POLICY],
+            include_sub_orgs=False,
+        )
+        rule.source_orgs.set(city_orgs)
+
+
+def push_city_notice(orgs, sites, supervisor, now):
+    """The supervisor pushes one notice to every district site at once (rule: LIB-3)."""
+    from .sources import Item
+
+    office = next(org for org in orgs.values() if org.is_supervisor)
+    portal = sites["beijing"]
+    item = Item(
+        title=PUSHED_NOTICE_TITLE,
+        pub_date=(now - datetime.timedelta(days=1)).replace(second=0, microsecond=0),
+        source=office.name,
+        body_html=_html(
+            [
+                "各区人民政府，市政府各委、办、局：",
+                "为落实政府网站集约化建设要求，各单位发布的信息统一进入信息资源库，"
+                "经审核后发布到各网站栏目。请各单位做好信息发布、政策解读和回应关切工作。",
+                builtin.DEMO_NOTE,
+            ]
+        ),
+        summary="各单位发布的信息统一进入信息资源库，经审核后发布到各网站栏目。",
+    )
+    notice = library.create_draft(
+        user=supervisor,
+        resource_type=ResourceType.NOTICE,
+        title=item.title,
+        summary=item.summary,
+        body=item.body_html,
+        source_org=office,
+        owner_site=portal,
+        pub_date=item.pub_date,
+    )
+    library.publish_now(notice, user=supervisor)
+    portal_columns = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).filter(
+        slug__in=["zwdt", "tzgg"]
+    )
+    for column in portal_columns:
+        library.place(notice, column, supervisor)
+    district_columns = []
+    for key in ("bjhd", "bjchy"):
+        root = sites[key].wagtail_site.root_page
+        district_columns += list(
+            ColumnPage.objects.descendant_of(root).filter(slug__in=["zwdt", "tzgg"])
+        )
+    library.push(notice, district_columns, supervisor)
+    return 1
 
 
 def _builtin_item(entry, placeholders, now):
@@ -362,24 +598,6 @@ def _builtin_item(entry, placeholders, now):
         author=author,
         summary=texts[0],
     )
-
-
-def _add_article(column, item, number):
-    article = ArticlePage(
-        title=item.title[:255],
-        slug=f"{item.pub_date:%Y%m%d}-{number}",
-        pub_date=item.pub_date,
-        source=item.source[:100],
-        author=item.author,
-        keywords=item.keywords,
-        summary=item.summary,
-        body=item.body_html,
-        live=True,
-        first_published_at=item.pub_date,
-        last_published_at=item.pub_date,
-    )
-    column.add_child(instance=article)
-    return article
 
 
 def _html(paragraphs):

@@ -36,7 +36,7 @@ def default_data_dir():
 
 @dataclass
 class Item:
-    """One content item ready to become an ArticlePage."""
+    """One content item ready to become a library resource (信息资源)."""
 
     title: str
     pub_date: datetime.datetime
@@ -46,6 +46,7 @@ class Item:
     keywords: str = ""
     summary: str = ""
     tags: tuple = field(default_factory=tuple)
+    doc_no: str = ""  # 文号 of a policy document, when the text carries one
 
 
 # --- Helpers -------------------------------------------------------------------------
@@ -155,6 +156,8 @@ _TITLE_ENDINGS = (
     "规定",
     "纲要",
 )
+# 文号 such as （国办发〔2022〕9号） near the start of a document.
+_DOC_NO_RE = re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}〔\d{4}〕\d{1,4}号)[）)]")
 _TITLE_RE = re.compile(
     r"^(?!第.{1,3}章)(?![一二三四五六七八九十]+、)(?!\d)[^。；，：:,.]{6,40}?"
     r"(?:" + "|".join(_TITLE_ENDINGS) + r")(?:[（(][^）)]{1,20}[）)])?$"
@@ -203,8 +206,16 @@ def policy_documents(data_dir):
             body = paragraphs_html(lines[1:])
             if not body:
                 continue
+            doc_no = _DOC_NO_RE.search(text[:300])
             items.append(
-                Item(title=title, pub_date=pub_date, source=source, body_html=body, tags=(title,))
+                Item(
+                    title=title,
+                    pub_date=pub_date,
+                    source=source,
+                    body_html=body,
+                    tags=(title,),
+                    doc_no=doc_no.group(1) if doc_no else "",
+                )
             )
     items.sort(key=lambda item: item.pub_date, reverse=True)
     return items

@@ -4,7 +4,9 @@ STANDARDS.md section 1: every page carries the site tags (网站标签); the hom
 column pages add their column tags (栏目标签); content pages add their column's tags
 and the content tags (内容页面标签) (rule: META-2, META-3). Templates never write these
 tags by hand: :func:`page_meta_tags` builds them from the registry record, the column
-and the article, so they cannot drift from the data (rule: META-4, META-5).
+and the library resource shown, so they cannot drift from the data (rule: META-4,
+META-5). A content page is a resource's ``/content/<id>/`` page: it carries the tags
+of the first column of the site that shows the resource.
 
 ``ColumnType`` is emitted as the Chinese category name of the national specification
 (首页, 工作动态 …), not Jiyue's constant name: the 《政府网站发展指引》 defines the values
@@ -20,7 +22,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import ArticlePage, ColumnPage, ColumnType, HomePage
+from .models import ColumnPage, ColumnType, HomePage
 
 # rule: META-7 — the publish time is Beijing time, whatever TIME_ZONE a deployment sets.
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -73,8 +75,6 @@ def page_kind(page):
         return HOME
     if issubclass(specific_class, ColumnPage):
         return COLUMN
-    if issubclass(specific_class, ArticlePage):
-        return ARTICLE
     return None
 
 
@@ -120,30 +120,32 @@ def column_tags(column, gov_site):
     ]
 
 
-def article_tags(article, gov_site, request=None):
-    """The 内容页面标签 of a content page; optional tags only when they have a value."""
-    description = article.summary or Truncator(strip_tags(article.body or "")).chars(
+def article_tags(resource, gov_site, request=None):
+    """The 内容页面标签 of a resource's page; optional tags only when they have a value."""
+    description = resource.summary or Truncator(strip_tags(resource.body or "")).chars(
         DESCRIPTION_LENGTH
     )
     tags = [
-        ("ArticleTitle", article.title),
-        ("PubDate", format_pubdate(article.pub_date)),
-        # rule: PUB-4 — reposts name their source; own items name the publishing unit.
-        ("ContentSource", article.source or gov_site.organization.name),
-        ("Keywords", article.keywords),
-        ("Author", article.author),
+        ("ArticleTitle", resource.title),
+        ("PubDate", format_pubdate(resource.pub_date or resource.first_published_at)),
+        # rule: PUB-4 — the source organization (for reposts, the original source).
+        ("ContentSource", resource.source_org.name if resource.source_org_id else ""),
+        ("Keywords", resource.keywords),
+        ("Author", resource.author),
         ("Description", _one_line(description)),
-        ("Image", _first_image_url(article, request)),
-        ("Url", _absolute_url(article, request)),
+        ("Image", _image_url(resource, request)),
+        ("Url", _absolute_url(resource, request)),
     ]
     return [(name, value) for name, value in tags if value or name in ARTICLE_REQUIRED_TAGS]
 
 
-def page_meta_tags(gov_site, page=None, kind=None, request=None):
+def page_meta_tags(gov_site, page=None, kind=None, request=None, resource=None):
     """The ordered ``[(name, content)]`` tags of one page (rule: META-2, META-3).
 
     ``kind`` defaults to the page's own kind; views of a site that are not pages of
-    the tree (网站地图, 关于本网, 网站声明, error pages) pass :data:`SITE`.
+    the tree (网站地图, 关于本网, 网站声明, error pages) pass :data:`SITE`. A
+    resource's page passes :data:`ARTICLE`, the ``resource`` and, as ``page``, the
+    column of this site that shows it.
     """
     if gov_site is None:
         return []
@@ -151,37 +153,40 @@ def page_meta_tags(gov_site, page=None, kind=None, request=None):
     tags = site_tags(gov_site)
     if kind in (HOME, COLUMN) and page is not None:
         tags += column_tags(page, gov_site)
-    elif kind == ARTICLE and page is not None:
-        article = page.specific
-        column = article.column() or _home_of(article)
-        if column is not None:
-            tags += column_tags(column, gov_site)
-        tags += article_tags(article, gov_site, request)
+    elif kind == ARTICLE and resource is not None:
+        if page is not None:
+            tags += column_tags(page, gov_site)
+        tags += article_tags(resource, gov_site, request)
     return tags
-
-
-def _home_of(page):
-    return HomePage.objects.ancestor_of(page).first()
 
 
 def _one_line(text):
     return " ".join((text or "").split())
 
 
-def _absolute_url(page, request):
-    url = page.get_url(request)
-    if not url:
+def _absolute_url(resource, request):
+    """This site's URL of the resource's page (``/content/<id>/``)."""
+    if resource.pk is None:
         return ""
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return page.get_full_url() or url
+    url = f"/content/{resource.pk}/"
+    return request.build_absolute_uri(url) if request is not None else url
 
 
-def _first_image_url(article, request):
+def _image_url(resource, request):
+    """The resource's image, else the first image of its body (META-2 ``Image``)."""
+    if resource.image_id:
+        url = resource.image.get_rendition("max-800x800").url
+        if request is not None and url.startswith("/"):
+            return request.build_absolute_uri(url)
+        return url
+    return _first_image_url(resource, request)
+
+
+def _first_image_url(resource, request):
     """The first image of the body, rendered (rule: META-2 ``Image``, optional)."""
     from wagtail.rich_text import expand_db_html
 
-    body = article.body or ""
+    body = resource.body or ""
     if "<img" not in body and 'embedtype="image"' not in body:
         return ""
     html = expand_db_html(body)

@@ -1,6 +1,8 @@
 """Page types of every hosted site and its per-site footer settings.
 
-Every site's tree is ``HomePage → ColumnPage (栏目, nestable) → ArticlePage``. Column
+Every site's tree is ``HomePage → ColumnPage (栏目, nestable)``. Content is not a page:
+sites show only what the resource library (信息资源库) holds, listed in their columns
+and shown at ``/content/<resource id>/`` on each site (rule: LIB-1, LIB-3). Column
 pages carry the column tags and inspection attributes of STANDARDS.md (rule: META-2,
 META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
 """
@@ -8,7 +10,6 @@ META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
 from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -58,9 +59,12 @@ class InspectionClass(models.TextChoices):
     OTHER = "other", "其他"
 
 
-# Sub-paths of every home page that serve the footer's pages (rule: FOOTER-4); a
-# first-level column may not take one of these slugs, or it would be unreachable.
-SITE_PAGE_SLUGS = ("sitemap", "about", "statement")
+# Sub-paths of every home page that serve the footer's pages (rule: FOOTER-4), the
+# resource detail pages and the site feed; a first-level column may not take one of
+# these slugs, or it would be unreachable.
+SITE_PAGE_SLUGS = ("sitemap", "about", "statement", "content", "feed")
+# Sub-path of every column that serves its feeds; no sub-column may take it.
+COLUMN_ROUTE_SLUGS = ("feed",)
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -68,7 +72,10 @@ class HomePage(RoutablePageMixin, Page):
 
     It also serves the three pages every footer links to (rule: FOOTER-4): 网站地图
     (``sitemap/``, the column tree for people; ``/sitemap.xml`` is for crawlers),
-    关于本网 (``about/``) and 网站声明 (``statement/``), whose texts are site settings.
+    关于本网 (``about/``) and 网站声明 (``statement/``), whose texts are site settings;
+    and, per site host, the library's content: resource detail pages at the stable
+    ``content/<id>/`` (rule: LIB-3), the site feeds ``feed/`` and ``feed/atom/``,
+    ``sitemap.xml`` and ``robots.txt`` (see :mod:`jiyue.portal.views`).
     """
 
     column_description = models.CharField(
@@ -116,7 +123,7 @@ class HomePage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["columns"] = [
-            (column, column.latest_articles(self.HOME_ITEMS_PER_COLUMN))
+            (column, list(column.latest_resources(self.HOME_ITEMS_PER_COLUMN)))
             for column in self.columns()
         ]
         return context
@@ -147,6 +154,37 @@ class HomePage(RoutablePageMixin, Page):
     def statement_view(self, request):
         return self._render_site_page(request, "portal/statement_page.html", _("网站声明"))
 
+    @path("content/<int:resource_id>/", name="content")
+    def content_view(self, request, resource_id):
+        from .views import resource_detail
+
+        return resource_detail(request, self, resource_id)
+
+    @path("feed/", name="feed")
+    def feed_view(self, request):
+        from .feeds import SiteRssFeed
+
+        return SiteRssFeed(self)(request)
+
+    @path("feed/atom/", name="feed_atom")
+    def atom_feed_view(self, request):
+        from .feeds import SiteAtomFeed
+
+        return SiteAtomFeed(self)(request)
+
+    # Wagtail routes "/sitemap.xml" to the sub-path "sitemap.xml/" (it appends "/").
+    @path("sitemap.xml/", name="sitemap_xml")
+    def sitemap_xml_view(self, request):
+        from .views import sitemap_xml
+
+        return sitemap_xml(request, self)
+
+    @path("robots.txt/", name="robots_txt")
+    def robots_txt_view(self, request):
+        from .views import robots_txt
+
+        return robots_txt(request, self)
+
 
 class ColumnPageForm(WagtailAdminPageForm):
     """Keeps first-level column slugs clear of the home page's own sub-paths."""
@@ -161,11 +199,19 @@ class ColumnPageForm(WagtailAdminPageForm):
                 _("“%(slug)s”是网站地图、关于本网、网站声明页面使用的地址，请换一个。")
                 % {"slug": slug},
             )
+        elif slug in COLUMN_ROUTE_SLUGS and isinstance(parent, ColumnPage):
+            self.add_error(
+                "slug", _("“%(slug)s”是栏目订阅源使用的地址，请换一个。") % {"slug": slug}
+            )
         return cleaned_data
 
 
-class ColumnPage(Page):
-    """A column (栏目): a list of content pages, possibly with sub-columns."""
+class ColumnPage(RoutablePageMixin, Page):
+    """A column (栏目): a list of library resources, possibly with sub-columns.
+
+    The list is what the library shows in this column (rule: LIB-1, LIB-3); the
+    column also serves its RSS (``feed/``) and Atom (``feed/atom/``) feeds.
+    """
 
     column_type = models.CharField(
         _("栏目类别"), max_length=32, choices=ColumnType.choices, default=ColumnType.NEWS
@@ -206,7 +252,7 @@ class ColumnPage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]
     parent_page_types = ["portal.HomePage", "portal.ColumnPage"]
-    subpage_types = ["portal.ColumnPage", "portal.ArticlePage"]
+    subpage_types = ["portal.ColumnPage"]
     base_form_class = ColumnPageForm
     # Columns belong in the site's navigation unless an editor takes them out.
     show_in_menus_default = True
@@ -222,58 +268,32 @@ class ColumnPage(Page):
         parent = self.get_parent()
         return parent is not None and parent.specific_class is HomePage
 
-    def latest_articles(self, limit=None):
-        qs = ArticlePage.objects.descendant_of(self).live().public().order_by("-pub_date", "-pk")
+    def latest_resources(self, limit=None):
+        """Live library resources of this column, newest first (rule: LIB-1, DESIGN-3)."""
+        from jiyue.library.services import resources_for_column
+
+        qs = resources_for_column(self)
         return qs[:limit] if limit else qs
 
     def get_context(self, request, *args, **kwargs):
         """Newest first, paginated; each item shows its publish time (rule: DESIGN-3)."""
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.latest_articles(), self.PAGE_SIZE)
+        paginator = Paginator(self.latest_resources(), self.PAGE_SIZE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         context["subcolumns"] = ColumnPage.objects.child_of(self).live().public()
         return context
 
+    @path("feed/", name="feed")
+    def feed_view(self, request):
+        from .feeds import ColumnRssFeed
 
-class ArticlePage(Page):
-    """A content page with the content tags (rule: META-2 内容页面标签)."""
+        return ColumnRssFeed(self)(request)
 
-    pub_date = models.DateTimeField(_("发布时间"), default=timezone.now)
-    source = models.CharField(
-        _("来源"), max_length=100, help_text=_("发布单位；转载时填写原始来源（rule: PUB-4）。")
-    )
-    author = models.CharField(_("作者/责任编辑"), max_length=100, blank=True)
-    keywords = models.CharField(_("关键词"), max_length=255, blank=True)
-    summary = models.TextField(_("摘要"), blank=True)
-    body = RichTextField(_("正文"))
+    @path("feed/atom/", name="feed_atom")
+    def atom_feed_view(self, request):
+        from .feeds import ColumnAtomFeed
 
-    content_panels = Page.content_panels + [
-        FieldPanel("pub_date"),
-        FieldPanel("source"),
-        FieldPanel("author"),
-        FieldPanel("keywords"),
-        FieldPanel("summary"),
-        FieldPanel("body"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.FilterField("pub_date"),
-    ]
-    parent_page_types = ["portal.ColumnPage"]
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("文章")
-
-    def column(self):
-        """The nearest column above this page (its 栏目标签 are this page's, META-3).
-
-        Cached on the instance: the page metadata and the template both ask for it.
-        """
-        if not hasattr(self, "_column"):
-            self._column = ColumnPage.objects.ancestor_of(self).order_by("-depth").first()
-        return self._column
+        return ColumnAtomFeed(self)(request)
 
 
 @register_setting(icon="list-ul")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings
+from jiyue.portal.models import ColumnPage, FooterSettings
 from jiyue.registry import services
 from jiyue.registry.models import (
     GovSite,
@@ -40,10 +40,12 @@ class SiteWorld:
     gov_site: GovSite
     home: object
     column: ColumnPage
-    article: ArticlePage
-    draft: ArticlePage
-    locked: ArticlePage
-    in_review: ArticlePage
+    # Sub-columns stand for "a page of the site's tree" (sites have no content pages
+    # since the library holds all content, rule: LIB-1).
+    article: ColumnPage
+    draft: ColumnPage
+    locked: ColumnPage
+    in_review: ColumnPage
     image: object
     document: object
     collection: object
@@ -129,13 +131,12 @@ def build_site(gov_site, mark, editor):
     def article(title, slug, publish=True):
         return add_page(
             column,
-            ArticlePage(
+            ColumnPage(
                 title=title,
                 slug=slug,
                 live=publish,
-                source=f"{mark}来源",
-                body=f"<p>{mark}正文</p>",
-                summary=f"{mark}摘要",
+                description=f"{mark}摘要",
+                keywords="通知",
             ),
             editor,
             publish=publish,

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jiyue.portal.models import ColumnPage
+
 from .conftest import MARK_A, MARK_B, body_text, refusal_problems
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +25,8 @@ def chooser_text(client, url):
 
 @pytest.mark.parametrize(
     "query",
-    ["", RICH_TEXT_LINK, "?page_type=portal.articlepage", "?page_type=portal.columnpage"],
-    ids=["page chooser", "rich text link", "article chooser", "column chooser"],
+    ["", RICH_TEXT_LINK, "?page_type=portal.columnpage"],
+    ids=["page chooser", "rich text link", "column chooser"],
 )
 def test_chooser_root_offers_only_the_editors_own_home(world, as_user, query):
     text = chooser_text(as_user(world.a.editor), reverse("wagtailadmin_choose_page") + query)
@@ -48,7 +50,7 @@ def test_chooser_refuses_to_browse_into_another_site(world, as_user):
 
 
 def test_chooser_search_finds_only_the_editors_own_pages(world, as_user):
-    queries = ("?q=通知", "?q=通知&" + RICH_TEXT_LINK[1:], "?q=通知&page_type=portal.articlepage")
+    queries = ("?q=通知", "?q=通知&" + RICH_TEXT_LINK[1:], "?q=通知&page_type=portal.columnpage")
     for query in queries:
         url = reverse("wagtailadmin_choose_page_search") + query
         text = chooser_text(as_user(world.a.editor), url)
@@ -88,13 +90,13 @@ def test_chooser_for_a_type_only_another_site_has_opens_on_the_editors_home(
 ):
     """Wagtail opens a typed chooser at the common ancestor of all pages of the type,
     which is inside site B when only B has such pages."""
-    for page in (world.a.article, world.a.draft, world.a.locked, world.a.in_review):
-        page.delete()
-    url = reverse("wagtailadmin_choose_page") + "?page_type=portal.articlepage"
+    # Site A's only column pages: its column and the pages below it.
+    ColumnPage.objects.get(pk=world.a.column.pk).delete()
+    url = reverse("wagtailadmin_choose_page") + "?page_type=portal.columnpage"
     response = as_user(world.a.editor).get(url)
     home = reverse("wagtailadmin_choose_page_child", args=[world.a.home.pk])
     assert response.status_code == 302
-    assert response["Location"] == home + "?page_type=portal.articlepage"
+    assert response["Location"] == home + "?page_type=portal.columnpage"
     followed = as_user(world.a.editor).get(response["Location"])
     assert followed.status_code == 200
     assert MARK_B not in body_text(followed)

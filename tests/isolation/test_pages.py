@@ -19,13 +19,8 @@ def page_view_urls(s):
     return [
         ("edit", reverse("wagtailadmin_pages:edit", args=[draft.pk]), draft.title),
         (
-            "add subpage",
-            reverse("wagtailadmin_pages:add_subpage", args=[s.column.pk]),
-            s.column.title,
-        ),
-        (
-            "add article",
-            reverse("wagtailadmin_pages:add", args=["portal", "articlepage", s.column.pk]),
+            "add sub-column",
+            reverse("wagtailadmin_pages:add", args=["portal", "columnpage", s.column.pk]),
             "",
         ),
         ("delete", reverse("wagtailadmin_pages:delete", args=[draft.pk]), draft.title),
@@ -142,7 +137,7 @@ def test_page_search_stays_scoped_when_wagtail_would_not_filter_it(world, as_use
 
 
 def test_pages_of_a_type_list_only_the_editors_own(world, as_user):
-    url = reverse("wagtailadmin_pages:type_use", args=["portal", "articlepage"])
+    url = reverse("wagtailadmin_pages:type_use", args=["portal", "columnpage"])
     text = body_text(as_user(world.a.editor).get(url))
     assert world.a.article.title in text
     assert MARK_B not in text

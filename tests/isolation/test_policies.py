@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 from wagtail.permissions import policy_registry
 
-from jiyue.portal.models import ArticlePage, FooterSettings
+from jiyue.portal.models import ColumnPage, FooterSettings
 from jiyue.registry import services
 from jiyue.registry.isolation_policies import (
     ScopedCollectionOwnershipPermissionPolicy,
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def test_scoped_policies_are_the_ones_wagtail_uses():
     assert isinstance(policy_registry.get_by_type(Page), ScopedPagePermissionPolicy)
-    assert isinstance(policy_registry.get_by_type(ArticlePage), ScopedPagePermissionPolicy)
+    assert isinstance(policy_registry.get_by_type(ColumnPage), ScopedPagePermissionPolicy)
     assert isinstance(
         policy_registry.get_by_type(get_image_model()), ScopedCollectionOwnershipPermissionPolicy
     )

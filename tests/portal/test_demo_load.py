@@ -14,8 +14,10 @@ from wagtail.models import Page, PageLogEntry
 
 from jiyue.demo import city
 from jiyue.demo.management.commands.load_demo import Command as LoadDemo
+from jiyue.library.models import Resource
 from jiyue.portal import metadata
-from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings
+from jiyue.portal.models import ColumnPage, FooterSettings
+from jiyue.portal.services import site_resources
 from jiyue.registry import services
 from jiyue.registry.models import (
     ApplicationKind,
@@ -55,7 +57,8 @@ def test_load_reports_builtin_content_and_is_fast(builtin_demo):
     result = builtin_demo.result
     assert result.created
     assert not result.shared_data
-    assert result.pages > 100
+    assert result.pages > 100  # column pages
+    assert result.resources > 100  # library resources
     assert result.seconds < 30
 
 
@@ -129,7 +132,7 @@ def test_every_page_passes_without_shared_data(db):
 def test_no_column_is_empty(db):
     """rule: DESIGN-4, VETO-6 — every column has content, with the built-in sample alone."""
     for column in ColumnPage.objects.live():
-        assert column.latest_articles().exists(), column.url_path
+        assert column.latest_resources().exists(), column.url_path
 
 
 @pytest.mark.usefixtures("builtin_demo")
@@ -242,12 +245,7 @@ def test_builtin_items_are_recent_so_the_home_pages_look_updated(db):
 
     for spec in city.SITES:
         gov_site = GovSite.objects.get(primary_domain=spec.primary_domain)
-        newest = (
-            ArticlePage.objects.descendant_of(gov_site.wagtail_site.root_page)
-            .live()
-            .order_by("-pub_date")
-            .first()
-        )
+        newest = site_resources(gov_site.wagtail_site.root_page).first()
         assert timezone.now() - newest.pub_date < timedelta(days=14)
         assert newest.pub_date <= timezone.now()
 
@@ -262,3 +260,10 @@ def test_opening_is_in_the_audit_log(db):
     )
     assert "jiyue.site.go_live" in actions
     assert PageLogEntry.objects.filter(action="wagtail.publish").exists()
+    # Demo content went through the library's publish action (rule: LIB-1).
+    assert (
+        ModelLogEntry.objects.filter(
+            action="wagtail.publish", content_type__app_label="library"
+        ).count()
+        == Resource.objects.live().count()
+    )

@@ -9,8 +9,11 @@ import re
 import pytest
 from wagtail.models import Page
 
+from jiyue.library import services as library
+from jiyue.library.models import Resource
 from jiyue.portal import metadata
-from jiyue.portal.models import ArticlePage, ColumnPage, FooterSettings, HomePage
+from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
+from jiyue.portal.services import column_showing_on_site, content_path
 
 from .html_helpers import list_items, region
 from .walk import client_for, footer_problems, site_urls
@@ -69,11 +72,15 @@ def test_shared_data_fills_the_policy_columns(demo_with_data, demo_sites):
     assert demo_with_data.shared_data
     portal = demo_sites[0]
     reports = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zfgzbg")
-    titles = list(reports.latest_articles().values_list("title", flat=True))
+    titles = list(reports.latest_resources().values_list("title", flat=True))
     assert len(titles) == 5
     assert all(t.endswith("年国务院政府工作报告") for t in titles)
     policy = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
-    assert policy.latest_articles().count() > ColumnPage.PAGE_SIZE
+    assert policy.latest_resources().count() > ColumnPage.PAGE_SIZE
+    # Full-text policies keep their 文号 and issuing organ (rule: PUB-4).
+    policies = Resource.objects.live().filter(resource_type="policy")
+    assert policies.exclude(doc_no="").exists()
+    assert not policies.filter(issuing_organ="").exists()
 
 
 def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
@@ -82,7 +89,7 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     portal = demo_sites[0]
     client = client_for(portal)
     column = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
-    expected = list(column.latest_articles())
+    expected = list(column.latest_resources())
     assert len(expected) > 14
     pages = -(-len(expected) // 7)
     seen = []
@@ -92,7 +99,7 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
         assert 0 < len(items) <= 7
         assert f"第 {number} 页，共 {pages} 页" in html.content.decode()
         seen += items
-    assert [i["href"] for i in seen] == [a.get_url_parts()[2] for a in expected]
+    assert [i["href"] for i in seen] == [content_path(r.pk) for r in expected]
     times = [i["time"] for i in seen]
     assert all(PUBDATE.match(t) for t in times)
     assert times == sorted(times, reverse=True)
@@ -109,51 +116,52 @@ def test_home_page_lists_the_latest_items_of_each_first_level_column(demo_sites)
         home = gov_site.wagtail_site.root_page.specific
         html = client_for(gov_site).get("/").content.decode()
         for column in home.columns():
-            latest = [a.get_url_parts()[2] for a in column.latest_articles(6)]
+            latest = [content_path(r.pk) for r in column.latest_resources(6)]
             assert latest, f"{column.title} is empty (rule: DESIGN-4)"
             section = html.split(f'id="column-{column.pk}"', 1)[1].split("</section>", 1)[0]
             assert [i["href"] for i in list_items(section)] == latest
 
 
-def test_navigation_and_breadcrumbs_of_an_article(demo_sites):
+def test_navigation_and_breadcrumbs_of_a_resource_page(demo_sites):
     """rule: FOOTER-1 头部标识区 — first-level columns in the nav, the current one marked."""
     fgw = demo_sites[1]
     home = fgw.wagtail_site.root_page
-    article = ArticlePage.objects.descendant_of(home).live().filter(depth=home.depth + 3).first()
-    html = client_for(fgw).get(article.get_url_parts()[2]).content.decode()
+    column = ColumnPage.objects.descendant_of(home).get(slug="gzdt")
+    resource = column.latest_resources().first()
+    html = client_for(fgw).get(content_path(resource.pk)).content.decode()
     _nav_text, nav_links = region(html, "nav")
     first_level = list(ColumnPage.objects.child_of(home).live())
     assert nav_links == ["/"] + [c.get_url_parts()[2] for c in first_level]
-    top = first_level[[c.pk for c in first_level].index(article.get_ancestors()[2].pk)]
+    top = column.get_parent()
     assert f'<a href="{top.get_url_parts()[2]}" aria-current="true">' in html
     crumbs_html = html.split('aria-label="当前位置"', 1)[1].split("</nav>", 1)[0]
-    ancestors = article.get_ancestors(inclusive=True).filter(depth__gt=home.depth)
-    for ancestor in ancestors:
+    # The page sits in the first column (tree order) of this site that shows it.
+    shown_in = column_showing_on_site(resource, home)
+    for ancestor in shown_in.get_ancestors(inclusive=True).filter(depth__gt=home.depth):
         assert ancestor.title in crumbs_html
-    assert f'<span aria-current="page">{article.title}</span>' in crumbs_html
+    assert f'<span aria-current="page">{resource.title}</span>' in crumbs_html
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main"' in html
     assert '<html lang="zh-Hans">' in html
 
 
-def test_article_page_shows_title_time_source_author_body_and_column(demo_sites):
+def test_resource_page_shows_title_time_source_author_body_and_column(demo_sites):
     """rule: DESIGN-3 — content pages show their publish time; PUB-4 their source."""
     fgw = demo_sites[1]
-    article = (
-        ArticlePage.objects.descendant_of(fgw.wagtail_site.root_page)
-        .live()
-        .exclude(author="")
-        .first()
-    )
-    html = client_for(fgw).get(article.get_url_parts()[2]).content.decode()
+    home = fgw.wagtail_site.root_page
+    column = ColumnPage.objects.descendant_of(home).get(slug="gzdt")
+    resource = column.latest_resources().exclude(author="").first()
+    html = client_for(fgw).get(content_path(resource.pk)).content.decode()
     main_text, _ = region(html, "main")
-    assert f"发布时间：{metadata.format_pubdate(article.pub_date)}" in main_text
-    assert f"来源：{article.source}" in main_text
-    assert f"作者：{article.author}" in main_text
-    assert f"所属栏目：{article.column().title}" in main_text
+    assert f"发布时间：{metadata.format_pubdate(resource.pub_date)}" in main_text
+    assert f"来源：{resource.source_org.name}" in main_text
+    assert f"作者：{resource.author}" in main_text
+    assert f"所属栏目：{column_showing_on_site(resource, home).title}" in main_text
     tags = metadata.parse_meta_tags(html)
-    assert tags["Author"] == [article.author]
-    assert tags["Url"][0].endswith(article.get_url_parts()[2])
+    assert tags["Author"] == [resource.author]
+    assert tags["ContentSource"] == [resource.source_org.name]
+    assert tags["PubDate"] == [metadata.format_pubdate(resource.pub_date)]
+    assert tags["Url"] == [f"http://fgw.localhost{content_path(resource.pk)}"]
 
 
 def test_site_tags_follow_the_registry_record_not_the_wagtail_site(demo_sites):
@@ -172,25 +180,40 @@ def test_site_tags_follow_the_registry_record_not_the_wagtail_site(demo_sites):
     assert "1100000099" in region(html, "footer")[0]
 
 
-def test_script_in_a_title_is_escaped_everywhere(demo_sites):
-    """Security: user data is escaped in the body, the lists and the meta tags."""
-    wjw = demo_sites[3]
-    column = ColumnPage.objects.descendant_of(wjw.wagtail_site.root_page).get(slug="gzdt")
-    title = '<script>alert("x")</script>关于"健康"的通知'
-    article = ArticlePage(
-        title=title,
-        slug="xss",
-        source='来源"><img src=x onerror=alert(1)>',
-        body="<p>正文</p>",
+def _publish(gov_site, column, **fields):
+    """A resource of ``gov_site``'s organization, published and placed in ``column``."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username="admin")
+    fields.setdefault("resource_type", "news")
+    resource = library.create_draft(
+        user=admin, source_org=gov_site.organization, owner_site=gov_site, **fields
     )
-    column.add_child(instance=article)
+    library.publish_now(resource, user=admin)
+    library.place(resource, column, admin)
+    return resource
+
+
+def test_script_in_a_title_is_escaped_everywhere(demo_sites):
+    """Security: user data is escaped in the lists, the detail page, meta tags, feeds."""
+    wjw = demo_sites[3]
+    column = ColumnPage.objects.descendant_of(wjw.wagtail_site.root_page).get(slug="zwdt")
+    title = '<script>alert("x")</script>关于"健康"的通知'
+    resource = _publish(
+        wjw, column, title=title, author='作者"><img src=x onerror=alert(1)>', body="<p>正文</p>"
+    )
     client = client_for(wjw)
-    for url in ("/", "/zwdt/gzdt/", "/zwdt/gzdt/xss/"):
+    detail = content_path(resource.pk)
+    for url in ("/", "/zwdt/", detail):
         html = client.get(url).content.decode()
         assert "<script>" not in html, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, url
         assert "<img src=x" not in html, url
-    html = client.get("/zwdt/gzdt/xss/").content.decode()
+    for url in ("/zwdt/feed/", "/zwdt/feed/atom/", "/feed/"):
+        xml = client.get(url).content.decode()
+        assert "<script>" not in xml, url
+        assert "&lt;script&gt;" in xml, url
+    html = client.get(detail).content.decode()
     assert metadata.check_page_metadata(html, "article", wjw) == []
     assert metadata.parse_meta_tags(html)["ArticleTitle"] == [title]
 
@@ -292,18 +315,12 @@ def test_first_level_column_may_not_take_a_footer_page_slug(demo_sites):
     form = form_class(data=data, instance=ColumnPage(), parent_page=column, for_user=admin)
     form.is_valid()
     assert "slug" not in form.errors
-
-
-def test_admin_preview_of_an_article_carries_the_metadata(demo_sites):
-    """Previews are rendered by the same templates, so editors see the real tags."""
-    jw = demo_sites[2]
-    article = ArticlePage.objects.descendant_of(jw.wagtail_site.root_page).live().first()
-    article.title = "预览中的标题"
-    response = article.make_preview_request()
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert metadata.check_page_metadata(html, "article", jw) == []
-    assert metadata.parse_meta_tags(html)["ArticleTitle"] == ["预览中的标题"]
+    # "content" and "feed" serve resource pages and feeds (rule: LIB-3).
+    for slug, parent in (("content", home), ("feed", home), ("feed", column)):
+        data["slug"] = slug
+        form = form_class(data=data, instance=ColumnPage(), parent_page=parent, for_user=admin)
+        assert not form.is_valid()
+        assert "slug" in form.errors, (slug, parent)
 
 
 def test_optional_content_tags_appear_only_with_a_value(demo_sites, settings, tmp_path):
@@ -322,10 +339,10 @@ def test_optional_content_tags_appear_only_with_a_value(demo_sites, settings, tm
     )
     bjchy = demo_sites[5]
     column = ColumnPage.objects.descendant_of(bjchy.wagtail_site.root_page).get(slug="gzdt")
-    with_image = ArticlePage(
+    with_image = _publish(
+        bjchy,
+        column,
         title="有图片的文章",
-        slug="with-image",
-        source="北京市朝阳区人民政府",
         keywords="朝阳，图片",
         summary="",
         body=(
@@ -333,20 +350,16 @@ def test_optional_content_tags_appear_only_with_a_value(demo_sites, settings, tm
             f'<embed embedtype="image" id="{image.pk}" format="fullwidth" alt="示意图"/>'
         ),
     )
-    plain = ArticlePage(
-        title="无图片的文章", slug="plain", source="北京市朝阳区人民政府", body="<p>正文。</p>"
-    )
-    column.add_child(instance=with_image)
-    column.add_child(instance=plain)
+    plain = _publish(bjchy, column, title="无图片的文章", body="<p>正文。</p>")
     client = client_for(bjchy)
 
-    tags = metadata.parse_meta_tags(client.get("/zwdt/gzdt/with-image/").content.decode())
+    tags = metadata.parse_meta_tags(client.get(content_path(with_image.pk)).content.decode())
     assert tags["Keywords"] == ["朝阳，图片"]
     assert tags["Description"] == ["图片如下。"]  # from the body when there is no summary
     assert tags["Image"][0].startswith("http://www.bjchy.localhost/")
     assert tags["Image"][0].endswith(".png")
-    assert tags["Url"] == ["http://www.bjchy.localhost/zwdt/gzdt/with-image/"]
+    assert tags["Url"] == [f"http://www.bjchy.localhost{content_path(with_image.pk)}"]
 
-    tags = metadata.parse_meta_tags(client.get("/zwdt/gzdt/plain/").content.decode())
+    tags = metadata.parse_meta_tags(client.get(content_path(plain.pk)).content.decode())
     assert "Image" not in tags and "Keywords" not in tags and "Author" not in tags
     assert tags["Description"] == ["正文。"]

@@ -6,6 +6,7 @@ from wagtail.models import Page
 from jiyue.demo import city
 from jiyue.portal import metadata
 from jiyue.portal.models import ColumnPage
+from jiyue.portal.services import content_path, site_resources
 from jiyue.registry.services import serving_host
 
 DEMO_DOMAINS = [spec.primary_domain for spec in city.SITES]
@@ -18,7 +19,8 @@ def client_for(gov_site):
 
 def site_urls(gov_site):
     """``[(url, kind)]`` of every public page of a site: the page tree, every page of
-    every paginated column, and the footer's pages."""
+    every paginated column, the footer's pages and the ``/content/<id>/`` page of
+    every resource the site shows (the union of its column lists)."""
     home = gov_site.wagtail_site.root_page
     urls = []
     for page in Page.objects.descendant_of(home, inclusive=True).live().public().specific():
@@ -26,10 +28,12 @@ def site_urls(gov_site):
         kind = metadata.page_kind(page)
         urls.append((url, kind))
         if isinstance(page, ColumnPage):
-            count = page.latest_articles().count()
+            count = page.latest_resources().count()
             pages = max(1, -(-count // page.PAGE_SIZE))
             urls += [(f"{url}?page={n}", kind) for n in range(2, pages + 1)]
     urls += [(f"/{path}", metadata.SITE) for path in SITE_PAGES]
+    pks = site_resources(home).values_list("pk", flat=True)
+    urls += [(content_path(pk), metadata.ARTICLE) for pk in pks]
     return urls
 
 

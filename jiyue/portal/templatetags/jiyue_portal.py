@@ -33,8 +33,25 @@ def jiyue_meta_tags(context):
     request, page = _request_and_page(context)
     site = site_context(request, page)
     kind = context.get("meta_page_kind") or None
-    tags = metadata.page_meta_tags(site.gov_site, page, kind=kind, request=request)
+    tags = metadata.page_meta_tags(
+        site.gov_site, page, kind=kind, request=request, resource=context.get("resource")
+    )
     return format_html_join("\n", '<meta name="{}" content="{}">', tags)
+
+
+@register.simple_tag(takes_context=True)
+def jiyue_feed_links(context):
+    """``<link rel="alternate">`` to the RSS feeds of this column and of the site."""
+    from ..views import feed_links
+
+    request, page = _request_and_page(context)
+    if request is None:
+        return ""
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="application/rss+xml" title="{}" href="{}">',
+        feed_links(request, page),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -87,7 +104,7 @@ def breadcrumbs(context):
         for ancestor in ancestors:
             title = _("首页") if ancestor.pk == site.home.pk else ancestor.title
             crumbs.append((title, ancestor.get_url(request)))
-    extra = context.get("site_page_title")
+    extra = context.get("site_page_title") or context.get("crumb_title")
     if extra:
         crumbs.append((extra, request.path if request is not None else ""))
     return {"crumbs": crumbs}

@@ -37,10 +37,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
-                        "已载入演示城市：%(pages)d 个页面，"
+                        "已载入演示城市：%(pages)d 个栏目页面，%(resources)d 条信息资源，"
                         "内容来自%(source)s，用时 %(seconds).1f 秒。"
                     )
-                    % {"pages": result.pages, "source": source, "seconds": result.seconds}
+                    % {
+                        "pages": result.pages,
+                        "resources": result.resources,
+                        "source": source,
+                        "seconds": result.seconds,
+                    }
                 )
             )
         else:

@@ -1,0 +1,126 @@
+"""What each site shows of the resource library, and where (rule: LIB-1, LIB-3).
+
+The portal never reads the library's distribution tables itself: every list comes
+from :func:`jiyue.library.services.resources_for_column` and every "where is it shown"
+from :func:`jiyue.library.services.columns_showing`, so a page can only ever show a
+live resource that the library distributes to it.
+
+:func:`urls_for_resource` and :func:`urls_for_site` tell the page cache
+(``jiyue.frontcache``) which rendered pages to drop when a resource changes.
+"""
+
+from functools import reduce
+from operator import or_
+
+from jiyue.library import services as library
+from jiyue.registry.models import GovSite
+from jiyue.registry.services import serving_host
+
+from .models import ColumnPage
+
+SITE_FEED_ITEMS = 50
+# Sub-paths that show a resource besides the column lists (see HomePage's routes).
+SITE_PATHS = ("/", "/feed/", "/feed/atom/", "/sitemap.xml")
+COLUMN_FEED_PATHS = ("feed/", "feed/atom/")
+
+
+def content_path(resource_id):
+    """The stable detail path of a resource on every site (rule: LIB-3)."""
+    return f"/content/{int(resource_id)}/"
+
+
+def site_columns(home):
+    """The live, public columns of the site whose home page is ``home``."""
+    return ColumnPage.objects.descendant_of(home).live().public()
+
+
+def site_resources(home):
+    """Every live resource shown in some column of the site, newest first.
+
+    One query for the list: the per-column filters of the library are OR-ed into one
+    ``WHERE`` clause (building them costs a small query per column with rules).
+    """
+    querysets = [library.resources_for_column(column) for column in site_columns(home)]
+    if not querysets:
+        return library.live_resources().none()
+    return reduce(or_, querysets).order_by("-pub_date", "-pk")
+
+
+def column_showing_on_site(resource, home):
+    """The column of ``home``'s site whose page a resource's detail page sits in.
+
+    The first column that shows it, the most specific first: a resource placed in
+    工作动态 and in its grouping column 政务动态 carries 工作动态's column tags.
+    ``None`` when the site does not show it — its detail page is then a 404 there.
+    Liveness of the resource is the caller's check; this only asks the library's
+    distribution (placements and subscription rules).
+    """
+    return (
+        library.columns_showing(resource)
+        .filter(path__startswith=home.path, depth__gt=home.depth)
+        .live()
+        .public()
+        .order_by("-depth", "path")
+        .first()
+    )
+
+
+def _site_roots():
+    """``[(root page path, root url_path, GovSite)]`` of every site with a page tree."""
+    rows = GovSite.objects.filter(wagtail_site__isnull=False).select_related(
+        "wagtail_site__root_page"
+    )
+    return [
+        (s.wagtail_site.root_page.path, s.wagtail_site.root_page.url_path, s)
+        for s in rows
+        if s.wagtail_site.root_page_id
+    ]
+
+
+def _relative_path(url_path, root_url_path):
+    """A page's path below its site root (``/zwdt/gzdt/``)."""
+    return "/" + url_path[len(root_url_path) :]
+
+
+def urls_for_resource(resource):
+    """Every ``(serving host, path)`` whose rendered page shows ``resource``.
+
+    For each column showing it — found by the library independently of the
+    resource's live state, so this also works right after an unpublish — the
+    column's list and feeds, its ancestor columns' lists, and on the column's site
+    the home page, ``/content/<id>/``, the site feeds and ``/sitemap.xml``. Paths of
+    paginated lists (``?page=N``) are covered by their path. A few queries in all.
+    """
+    columns = list(library.columns_showing(resource).only("path", "url_path", "depth"))
+    if not columns:
+        return []
+    roots = _site_roots()
+    urls = []
+    for column in columns:
+        site = next(
+            ((path, url_path, s) for path, url_path, s in roots if column.path.startswith(path)),
+            None,
+        )
+        if site is None:
+            continue
+        _root_path, root_url_path, gov_site = site
+        host = serving_host(gov_site.primary_domain)
+        relative = _relative_path(column.url_path, root_url_path)
+        urls.append((host, relative))
+        urls += [(host, relative + feed) for feed in COLUMN_FEED_PATHS]
+        # Ancestor columns: strip one path segment at a time, stop at the home page.
+        segments = relative.strip("/").split("/")
+        for n in range(len(segments) - 1, 0, -1):
+            urls.append((host, "/" + "/".join(segments[:n]) + "/"))
+        urls += [(host, p) for p in SITE_PATHS]
+        urls.append((host, content_path(resource.pk)))
+    return list(dict.fromkeys(urls))
+
+
+def urls_for_site(gov_site):
+    """The serving hosts under which every cached page of a site lives: ``[host]``.
+
+    For changes that touch every page of a site (footer, column tree, registry
+    record): drop everything cached for these hosts.
+    """
+    return [serving_host(gov_site.primary_domain)]
