@@ -99,6 +99,8 @@ run: $(STAMP)
 	@export DJANGO_SETTINGS_MODULE=jiyue.settings.dev
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --port "$(PORT)"
+	# Pages cached by an earlier run may come from another database: start clean.
+	$(BIN)/python manage.py frontcache_purge --all
 	# The task worker runs in its own process group so that the whole group (its
 	# autoreloader child included) is stopped when the server stops or on Ctrl-C.
 	# It logs every task, so its output goes to a file rather than over the URLs above.

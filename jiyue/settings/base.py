@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "jiyue.portal",
     "jiyue.library",
     "jiyue.demo",
+    "jiyue.frontcache",
     # Wagtail.
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     # Resolves the request's host name to a registered government site and answers
     # for sites that are not online (offline / closed / merged / unknown host).
     "jiyue.registry.middleware.SiteStatusMiddleware",
+    # Anonymous readers get the cached page; Django renders only on a miss (docs/page-cache.md).
+    "jiyue.frontcache.middleware.FrontCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -191,6 +194,9 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # serves www.beijing.gov.cn at www.localhost. Empty in production: sites answer on
 # their registered domains.
 JIYUE_HOST_MAP = dict(item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", "") if "=" in item)
+# Rendered pages for anonymous readers, served by nginx (deploy/nginx/jiyue.conf) or,
+# without nginx, by jiyue.frontcache's middleware.
+JIYUE_FRONTCACHE_ROOT = Path(os.environ.get("JIYUE_FRONTCACHE_ROOT", VAR_DIR / "frontcache"))
 # Overrides of STANDARDS.md rule defaults, keyed by rule ID (CONFIG-1).
 JIYUE_RULES = {}
 

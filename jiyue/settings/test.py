@@ -1,11 +1,13 @@
 """Test settings: fast hashing, immediate tasks, in-memory cache."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import env_list
+from .base import MIDDLEWARE, env_list
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -27,3 +29,8 @@ if os.environ.get("JIYUE_TEST_DB", "").strip().lower() in {"postgres", "postgres
             conn_max_age=0,
         )
     }
+
+# tests/frontcache switch the page cache on per test; elsewhere data changes inside
+# test transactions that never commit, so no purge would run and pages would go stale.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "jiyue.frontcache.middleware.FrontCacheMiddleware"]
+JIYUE_FRONTCACHE_ROOT = Path(tempfile.mkdtemp(prefix="jiyue-frontcache-test-"))

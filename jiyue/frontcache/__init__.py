@@ -1,0 +1,1 @@
+"""Rendered-page cache: render once per change, serve the file until the next change."""

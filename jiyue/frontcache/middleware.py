@@ -1,0 +1,108 @@
+"""Serve anonymous readers the cached page; render and store it only on a miss.
+
+Placed right after ``SiteStatusMiddleware``: only requests that reached an online
+site (``request.gov_site_id`` set) are considered, so a site taken offline is never
+served from here (its files are also purged when its record is saved). The same files
+are served by nginx in production (deploy/nginx/jiyue.conf); this middleware makes
+``make run`` without nginx behave the same way.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+
+from . import services
+
+HEADER = "X-Jiyue-Cache"
+# Platform paths are never pages of a site (same list as SiteStatusMiddleware's).
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/_util/",
+)
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+
+
+def cache_key(request):
+    """``(host, path)`` when the request may be answered from the cache, else None.
+
+    Only anonymous GET/HEAD without a query string, on a registered site's host, in
+    the platform language (nginx does not negotiate languages; public pages are in
+    Chinese). "Anonymous" means no session cookie: the same test nginx makes, and it
+    needs no database query.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if getattr(request, "gov_site_id", None) is None:
+        return None
+    if request.META.get("QUERY_STRING"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    path = request.path
+    if path.startswith(EXCLUDED_PREFIXES):
+        return None
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        return None
+    host = services.normalize_host(request.get_host())
+    if host is None or not services.candidate_files(host, path):
+        return None
+    return host, path
+
+
+def storable_content_type(response):
+    """The response's bare content type if it may be stored, else None."""
+    if response.status_code != 200 or response.streaming:
+        return None
+    if response.cookies or response.has_header("Set-Cookie"):
+        return None
+    cache_control = {
+        part.split("=", 1)[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & UNCACHEABLE_CACHE_CONTROL:
+        return None
+    if "*" in response.get("Vary", ""):
+        return None
+    content_type, _sep, params = response.get("Content-Type", "").partition(";")
+    content_type = content_type.strip().lower()
+    if content_type not in services.TYPE_EXTENSIONS:
+        return None
+    charset = params.replace(" ", "").lower()
+    if charset and charset not in ("charset=utf-8", "charset=utf8"):
+        return None
+    return content_type
+
+
+class FrontCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        host, path = key
+        hit = services.read(host, path)
+        if hit is not None:
+            content, file_path = hit
+            response = HttpResponse(
+                b"" if request.method == "HEAD" else content,
+                content_type=services.content_type_of(file_path),
+            )
+            response["Content-Length"] = str(len(content))
+            response[HEADER] = "HIT"
+            return response
+        taken = services.generation(host)
+        response = self.get_response(request)
+        if request.method == "GET":
+            content_type = storable_content_type(response)
+            if content_type is not None:
+                services.store(host, path, content_type, response.content, taken)
+        response[HEADER] = "MISS"
+        return response
