@@ -392,14 +392,28 @@ class Resource(
             errors["guide_complaint_phone"] = _(
                 "GUIDE-3：监督投诉电话应为“区号-号码”格式，如 010-12345678。"
             )
-        if self.owner_site_id and self.source_org_id:
-            from jiyue.registry.services import organizations_in_scope
-
-            site_org = self.owner_site.organization
-            if not organizations_in_scope(site_org).filter(pk=self.source_org_id).exists():
-                errors["owner_site"] = _("LIB-7：所属网站必须是来源机构本级或其上级机构的网站。")
+        if self.owner_site_id and self.source_org_id and not self._owner_site_in_scope():
+            errors["owner_site"] = _("LIB-7：所属网站必须是来源机构本级或其上级机构的网站。")
         if errors:
             raise ValidationError(errors)
+
+    def _owner_site_in_scope(self):
+        """Whether the source organization is the owner site's or one below it (LIB-7).
+
+        A bulk import sets ``_scope_cache`` (a dict shared by the batch) so the check
+        costs one query per distinct site/organization pair, not one per line.
+        """
+        from jiyue.registry.services import organizations_in_scope
+
+        cache = getattr(self, "_scope_cache", None)
+        key = (self.owner_site_id, self.source_org_id)
+        if cache is not None and key in cache:
+            return cache[key]
+        site_org = self.owner_site.organization
+        result = organizations_in_scope(site_org).filter(pk=self.source_org_id).exists()
+        if cache is not None:
+            cache[key] = result
+        return result
 
     # --- revisions -----------------------------------------------------------
 
@@ -421,8 +435,10 @@ class Resource(
         """Publish through the library's rules, then Wagtail's own publish action.
 
         Every publish path (admin button, final workflow approval, scheduled publish,
-        API, import) ends here via ``Revision.publish``, so the interpretation rule
-        (rule: INTERP-1) and index numbers cannot be bypassed.
+        API) ends here via ``Revision.publish``, so the interpretation rule
+        (rule: INTERP-1) and index numbers cannot be bypassed. The bulk import
+        (:mod:`jiyue.library.importing`) applies the same rules batch-wise and sends
+        the lines it cannot batch through here.
         """
         from .workflow import publish_resource_revision
 

@@ -1,0 +1,462 @@
+"""Bulk import into the library (批量导入): validate in memory, write in bulk.
+
+``manage.py import_resources`` and the benchmarks call :func:`import_lines`. The
+guarantees are those of one-by-one creation through :func:`services.create_draft`
+and ``Revision.publish``, at a rate of thousands of resources a second:
+
+- every line is validated first (the model's ``full_clean``, with the LIB-7 scope
+  check cached per site/organization pair); errors are reported per line number and
+  nothing is written if any line is bad;
+- the whole batch is written in one transaction: all or nothing;
+- resources are drafts with a first revision, unless ``publish``: then each is
+  published with that revision under the same rules as every other publish path
+  (:func:`jiyue.library.workflow.publish_resource_revision`): the interpretation rule
+  (rule: INTERP-1) is checked per line before anything is written, index numbers
+  (索引号) are issued from the same per-organization counters, publish time is set
+  when missing. Lines the batched path cannot prove equivalent for (an
+  interpretation, a scheduled go-live) are published one by one through
+  ``Revision.publish`` instead, inside the same transaction;
+- what Wagtail does per saved object is done once per batch: revisions, audit-log
+  entries (one ``library.import`` entry for the batch, plus ``wagtail.create`` and
+  ``wagtail.publish`` per resource), search index (``add_bulk``), reference index,
+  and the ``published`` signal per resource (page-cache invalidation listens to it).
+"""
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from modelcluster.models import get_field_value
+from wagtail.log_actions import log
+from wagtail.log_actions import registry as log_registry
+from wagtail.models import ReferenceIndex, Revision
+from wagtail.signals import published
+
+from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Theme
+from .workflow import INDEXED_TYPES
+
+BATCH_SIZE = 500  # rows per INSERT/UPDATE statement (SQLite's variable limit)
+
+TEXT_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "author",
+    "keywords",
+    "doc_no",
+    "issuing_organ",
+    "validity",
+    "share_scope",
+    "resource_class",
+    "interpretation_form",
+    "video_url",
+    *[f.name for f in Resource._meta.fields if f.name.startswith("guide_")],
+]
+
+
+class ImportFailed(Exception):
+    """The batch was refused; ``errors`` are ``"第N行：…"`` messages (Chinese)."""
+
+    def __init__(self, errors):
+        super().__init__(_("共 %(count)d 处错误，未导入任何资源。") % {"count": len(errors)})
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    resources: list = field(default_factory=list)
+    published: bool = False
+
+
+def parse_pub_date(value):
+    """Accept ISO 8601 or ``YYYY-MM-DD HH:MM`` (Beijing time, rule: META-7)."""
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        try:
+            parsed = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValidationError(
+                {"pub_date": _("META-7：发布时间格式应为 YYYY-MM-DD HH:MM。")}
+            ) from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+class Lookup:
+    """Organizations, sites and themes of the batch, by name/code/id, read once.
+
+    Also caches the LIB-7 scope check per (owner site, source organization) pair so
+    that validating 10,000 lines costs a handful of queries, not tens of thousands.
+    """
+
+    def __init__(self):
+        from jiyue.registry.models import GovSite, Organization
+
+        self.orgs = {}
+        for org in Organization.objects.all():
+            self.orgs[org.name] = org
+            self.orgs[str(org.pk)] = org
+        self.sites = {}
+        for site in GovSite.objects.select_related("organization"):
+            self.sites[site.primary_domain] = site
+            self.sites[site.name] = site
+            self.sites[str(site.pk)] = site
+        themes = list(Theme.objects.all())
+        self.themes = {t.code: t for t in themes}
+        self.themes.update({t.name: t for t in themes})
+        self.scope_cache = {}
+
+
+def build(data, lookup):
+    """A validated, unsaved resource from one line's object, or ValidationError."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("每行应为一个 JSON 对象。"))
+    errors = {}
+    resource_type = data.get("resource_type") or data.get("type")
+    if resource_type not in ResourceType.values:
+        errors["resource_type"] = [_("未知的资源类型，可选：") + "、".join(ResourceType.values)]
+    org = lookup.orgs.get(str(data.get("source_org", "")))
+    if org is None:
+        errors["source_org"] = [_("来源机构“%s”不存在。") % data.get("source_org", "")]
+    site = lookup.sites.get(str(data.get("owner_site", "")))
+    if site is None:
+        errors["owner_site"] = [_("所属网站“%s”不存在。") % data.get("owner_site", "")]
+    theme = None
+    if data.get("theme"):
+        theme = lookup.themes.get(str(data["theme"]))
+        if theme is None:
+            errors["theme"] = [_("主题分类“%s”不存在。") % data["theme"]]
+    if errors:
+        raise ValidationError(errors)
+    fields = {k: data[k] for k in TEXT_FIELDS if data.get(k) not in (None, "")}
+    fields["pub_date"] = parse_pub_date(data.get("pub_date"))
+    if data.get("written_date"):
+        fields["written_date"] = parse_date(data["written_date"])
+        if fields["written_date"] is None:
+            raise ValidationError({"written_date": _("成文日期格式应为 YYYY-MM-DD。")})
+    fields["needs_interpretation"] = bool(data.get("needs_interpretation"))
+    resource = PROXY_MODELS[resource_type](
+        resource_type=resource_type, source_org=org, owner_site=site, theme=theme, **fields
+    )
+    resource.live = False
+    resource.has_unpublished_changes = True
+    resource._scope_cache = lookup.scope_cache
+    # Uniqueness (uid: a fresh UUID; index_no: not issued yet) is left to the
+    # database, which refuses a duplicate and so rolls back the whole batch.
+    # The foreign keys were resolved from the lookup above, so their per-row
+    # existence queries are skipped; every other field and ``clean()`` run as usual.
+    resource.full_clean(
+        exclude=["policy", "source_org", "owner_site", "theme"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    return resource
+
+
+def parse(lines):
+    """``(resources, errors)`` for an iterable of lines; errors carry line numbers."""
+    from .services import validation_messages
+
+    lookup = Lookup()
+    resources, errors = [], []
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            resource = build(json.loads(line), lookup)
+        except json.JSONDecodeError as exc:
+            errors.append(
+                _("第%(line)d行：JSON 格式错误（%(msg)s）。") % {"line": lineno, "msg": exc.msg}
+            )
+        except ValidationError as exc:
+            for message in validation_messages(exc):
+                errors.append(_("第%(line)d行：%(msg)s") % {"line": lineno, "msg": message})
+        else:
+            resource._import_line = lineno
+            resources.append(resource)
+    return resources, errors
+
+
+# --- publish rules, batched ----------------------------------------------------------
+
+
+def _needs_single_path(resource):
+    """Lines whose publish the batched path does not handle: one by one instead."""
+    return resource.resource_type == ResourceType.INTERPRETATION or bool(resource.go_live_at)
+
+
+def publish_rule_errors(resources):
+    """Per-line INTERP-1 errors for publishing ``resources`` as new resources.
+
+    Same rule as :func:`jiyue.library.workflow.publish_resource_revision`: a policy
+    that needs interpretation goes live only with a live or held interpretation or an
+    approver's waiver. A new resource has neither (a waiver is recorded on an existing
+    resource by an approver; an interpretation links to an existing policy), so such a
+    line is refused before anything is written.
+    """
+    errors = []
+    for resource in resources:
+        if resource.resource_type == ResourceType.POLICY and resource.needs_interpretation:
+            errors.append(
+                _("第%(line)d行：%(msg)s")
+                % {
+                    "line": resource._import_line,
+                    "msg": _(
+                        "INTERP-1：该政策文件需要解读，须与已审核的解读同步发布，"
+                        "或由审批人填写免于解读理由。"
+                    ),
+                }
+            )
+    return errors
+
+
+def allocate_index_numbers(organization_id, count, when=None):
+    """Issue ``count`` consecutive index numbers (索引号) of an organization.
+
+    The same counters and format as :func:`jiyue.library.workflow.allocate_index_no`
+    (``<机构代码>/<年份>-<5位序号>``), reserved with one locked update, so numbers
+    stay unique and are never reused whichever path issued them.
+    """
+    from jiyue.registry.models import Organization
+
+    year = timezone.localtime(when or timezone.now()).year
+    counter, _created = IndexNumberCounter.objects.select_for_update().get_or_create(
+        organization_id=organization_id, year=year
+    )
+    IndexNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + count)
+    counter.refresh_from_db()
+    org = Organization.objects.get(pk=organization_id)
+    code = f"{org.division_code or 'ORG'}{org.pk:04d}"
+    first = counter.last_value - count + 1
+    return [f"{code}/{year}-{value:05d}" for value in range(first, counter.last_value + 1)]
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _set_published_state(resources, now):
+    """What ``Revision.publish`` and ``_after_first_publish`` set on a first publish."""
+    by_org = {}
+    for resource in resources:
+        resource.live = True
+        resource.has_unpublished_changes = False
+        resource.expired = False
+        resource.first_published_at = now
+        resource.last_published_at = now
+        if resource.pub_date is None:
+            resource.pub_date = now
+        if resource.resource_type in INDEXED_TYPES:
+            by_org.setdefault(resource.source_org_id, []).append(resource)
+    for org_id, group in by_org.items():
+        for resource, number in zip(
+            group, allocate_index_numbers(org_id, len(group), now), strict=True
+        ):
+            resource.index_no = number
+
+
+def _bulk_log(resources, action, *, user, now, batch_uuid, revisions=None):
+    """Per-resource audit entries, as ``wagtail.log_actions.log`` would write them."""
+    rows, per_class = [], {}
+    for resource in resources:
+        cls = type(resource)
+        if cls not in per_class:
+            per_class[cls] = (
+                log_registry.get_log_model_for_instance(resource),
+                ContentType.objects.get_for_model(resource, for_concrete_model=False),
+            )
+        model, content_type = per_class[cls]
+        rows.append(
+            (
+                model,
+                model(
+                    content_type=content_type,
+                    object_id=str(resource.pk),
+                    label=model.objects.get_instance_title(resource),
+                    action=action,
+                    timestamp=now,
+                    data={},
+                    user=user,
+                    uuid=batch_uuid,
+                    revision=revisions.get(resource.pk) if revisions else None,
+                    content_changed=True,
+                ),
+            )
+        )
+    by_model = {}
+    for model, row in rows:
+        by_model.setdefault(model, []).append(row)
+    for model, entries in by_model.items():
+        model.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+def _bulk_reference_index(resources):
+    """Reference index rows of new resources (what Wagtail's post-save task writes)."""
+    rows = []
+    for resource in resources:
+        if not ReferenceIndex.is_indexed(type(resource)):
+            continue
+        content_types = [
+            ContentType.objects.get_for_model(model_or_object, for_concrete_model=False)
+            for model_or_object in ([resource] + resource._meta.get_parent_list())
+        ]
+        for to_ct, to_id, model_path, content_path in set(
+            ReferenceIndex._extract_references_from_object(resource)
+        ):
+            rows.append(
+                ReferenceIndex(
+                    content_type=content_types[0],
+                    base_content_type=content_types[-1],
+                    object_id=resource.pk,
+                    to_content_type_id=to_ct,
+                    to_object_id=to_id,
+                    model_path=model_path,
+                    content_path=content_path,
+                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                )
+            )
+    ReferenceIndex.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+
+
+def _bulk_search_index(resources):
+    """Search index entries, one ``add_bulk`` per model and backend."""
+    from modelsearch.backends import get_search_backends
+
+    by_model = {}
+    for resource in resources:
+        by_model.setdefault(type(resource), []).append(resource)
+    for backend in get_search_backends(with_auto_update=True):
+        for model, objs in by_model.items():
+            backend.add_bulk(model, objs)
+
+
+def _link_revisions(resources, publish):
+    """Point each row at its revision: one UPDATE … = (subquery) per chunk of rows.
+
+    Much cheaper than ``bulk_update``'s CASE expressions; the revision of a new row
+    is the only one with its ``object_id``.
+    """
+    if not resources:
+        return
+    latest = Subquery(
+        Revision.objects.filter(
+            base_content_type=resources[0].get_base_content_type(),
+            object_id=Cast(OuterRef("pk"), CharField()),
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    values = {"latest_revision_id": latest}
+    if publish:
+        values["live_revision_id"] = latest
+    pks = [r.pk for r in resources]
+    for start in range(0, len(pks), BATCH_SIZE):
+        Resource.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(**values)
+
+
+def write(resources, *, publish=False, user=None):
+    """Write validated ``resources`` in bulk; call inside ``transaction.atomic``."""
+    now = timezone.now()
+    batch_uuid = uuid.uuid4()
+    single = [r for r in resources if publish and _needs_single_path(r)]
+    batched = [r for r in resources if not (publish and _needs_single_path(r))]
+
+    # Revision content is the draft as saved, as ``save_revision`` would store it.
+    contents = [r.serializable_data() for r in batched]
+    if publish:
+        _set_published_state(batched, now)
+    Resource.objects.bulk_create(batched, batch_size=BATCH_SIZE)
+
+    revisions = []
+    # Keys the database filled in on insert, as save() then save_revision() records them.
+    filled = [Resource._meta.get_field(name) for name in ("created_at", "updated_at")]
+    for resource, content in zip(batched, contents, strict=True):
+        content["pk"] = resource.pk
+        for db_field in filled:
+            content[db_field.name] = get_field_value(db_field, resource)
+        revisions.append(
+            Revision(
+                content_type=ContentType.objects.get_for_model(resource, for_concrete_model=False),
+                base_content_type=resource.get_base_content_type(),
+                object_id=str(resource.pk),
+                user=user,
+                content=content,
+                object_str=str(resource)[:255],
+                created_at=now,
+            )
+        )
+    Revision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+    by_resource = {}
+    for resource, revision in zip(batched, revisions, strict=True):
+        resource.latest_revision = revision
+        by_resource[resource.pk] = revision
+        if publish:
+            resource.live_revision = revision
+    _link_revisions(batched, publish)
+
+    _bulk_log(batched, "wagtail.create", user=user, now=now, batch_uuid=batch_uuid)
+    if publish:
+        _bulk_log(
+            batched,
+            "wagtail.publish",
+            user=user,
+            now=now,
+            batch_uuid=batch_uuid,
+            revisions=by_resource,
+        )
+    _bulk_reference_index(batched)
+    _bulk_search_index(batched)
+    if publish:
+        for resource in batched:
+            published.send(
+                sender=type(resource), instance=resource, revision=by_resource[resource.pk]
+            )
+
+    # The few lines the batched path does not cover take the one-by-one path.
+    for resource in single:
+        resource.save()
+        revision = resource.save_revision(user=user, clean=False, log_action="wagtail.create")
+        revision.publish(user=user, skip_permission_checks=True)
+    return batched + single
+
+
+def import_lines(lines, *, publish=False, user=None, source=""):
+    """Validate and import ``lines`` (JSON Lines); all or nothing.
+
+    Raises :class:`ImportFailed` with every per-line error, or an exception from the
+    database (the transaction is then rolled back). ``publish`` bypasses review: the
+    caller must have checked the user may do that (the command requires a
+    supervisor).
+    """
+    resources, errors = parse(lines)
+    if publish:
+        errors += publish_rule_errors(resources)
+        errors.sort(key=_line_of)
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        written = write(resources, publish=publish, user=user)
+        if user is not None:
+            log(
+                instance=user,
+                action="library.import",
+                user=user,
+                data={"file": str(source), "count": len(written), "published": publish},
+            )
+    return ImportResult(resources=written, published=publish)
+
+
+def _line_of(message):
+    digits = "".join(ch for ch in message.split("行", 1)[0] if ch.isdigit())
+    return int(digits or 0)
