@@ -8,8 +8,10 @@ workflow come from Wagtail's snippet views.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -19,11 +21,13 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.registry.permissions import ScopedModelPermissionPolicy
 
+from . import admin_distribution
 from .models import (
     ApiToken,
     ColumnDistributionSettings,
@@ -154,6 +158,10 @@ class ResourceViewSet(SnippetViewSet):
     list_per_page = 50
     inspect_view_enabled = True
     edit_handler = edit_handler()
+    # rule: INTERP-1 — a refused publish is a message and the draft is kept.
+    add_view_class = admin_distribution.ResourceCreateView
+    edit_view_class = admin_distribution.ResourceEditView
+    workflow_action_view_class = admin_distribution.ResourceWorkflowActionView
 
     def get_queryset(self, request):
         # Typed default manager limits each proxy to its own type; the policy limits
@@ -268,3 +276,34 @@ def register_library_actions(actions):
     actions.register_action("library.interpretation.waive", _("批准免于解读"), _("批准免于解读"))
     actions.register_action("library.workflow.assign", _("指定机构审核流程"), _("指定机构审核流程"))
     actions.register_action("library.import", _("批量导入"), _("批量导入"))
+
+
+# --- Distribution (分发) and pending acceptance (待接收) -------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_library_admin_urls():
+    """Distribution, pending acceptance and waiver views (admin login required)."""
+    return [
+        path(
+            "library/",
+            include((admin_distribution.admin_urls(), "library_admin"), namespace="library_admin"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_pending_menu_item():
+    return MenuItem(_("待接收"), reverse("library_admin:pending"), icon_name="tasks", order=151)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def distribution_listing_button(snippet, user, next_url=None):
+    """A "分发" entry in the "more" menu of every resource in the snippet listings."""
+    if isinstance(snippet, Resource):
+        yield Button(
+            _("分发"),
+            url=admin_distribution.distribution_url(snippet),
+            icon_name="site",
+            priority=40,
+        )
