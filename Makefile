@@ -164,12 +164,21 @@ fmt: $(STAMP)
 	@$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks are not tests: each bench/*.py prints its figures and the workload it ran.
+# Benchmarks are not tests: each prints its figures and the workload it ran
+# (docs/benchmarks.md). BENCH_DIR keeps the 100-site platform between runs; nginx and
+# wrk come from Debian (installed here when missing and root).
+BENCH_DIR ?= var/bench
 bench: $(STAMP)
-	@shopt -s nullglob
-	scripts=(bench/*.py)
-	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi
-	for script in "$${scripts[@]}"; do
-	  echo "==> $$script"
-	  DJANGO_SETTINGS_MODULE=jiyue.settings.dev $(BIN)/python "$$script"
+	@for tool in nginx wrk; do
+	  if ! command -v $$tool >/dev/null 2>&1 && [ ! -x /usr/sbin/$$tool ]; then
+	    if [ "$$(id -u)" = 0 ]; then
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null
+	    else echo "error: bench needs nginx and wrk (apt-get install nginx-light wrk)" >&2; exit 1; fi
+	  fi
 	done
+	$(BIN)/python bench/import_rate.py
+	if [ ! -f "$(BENCH_DIR)/jiyue.sqlite3" ]; then
+	  $(BIN)/python bench/build_platform.py --var-dir "$(BENCH_DIR)"
+	fi
+	$(BIN)/python bench/push_latency.py --var-dir "$(BENCH_DIR)"
+	$(BIN)/python bench/http_pages.py --var-dir "$(BENCH_DIR)"
