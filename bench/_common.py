@@ -152,8 +152,8 @@ def build_city(n_sites, columns_per_site=10):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from jiyue.demo.loader import open_site_by_application
     from jiyue.portal.models import ColumnPage, ColumnType
-    from jiyue.registry import lifecycle
     from jiyue.registry.models import (
         GovSite,
         Organization,
@@ -202,15 +202,8 @@ def build_city(n_sites, columns_per_site=10):
             gov_site.psb_no = f"鲁公网安备 {37990002000000 + i}号"
         gov_site.full_clean()
         gov_site.save()
-        application = lifecycle.submit_application(
-            supervisor, gov_site, "open", "基准测试：在平台上开设网站。"
-        )
-        while (step := application.current_step()) is not None:
-            reviewer = supervisor if step.is_final else superuser
-            application = lifecycle.decide(reviewer, application, True, "同意。", step=step)
-        gov_site.refresh_from_db()
-        lifecycle.go_live(supervisor, gov_site)
-        gov_site.refresh_from_db()
+        # The same path as the demo city: apply, approve every level, go live.
+        gov_site = open_site_by_application(gov_site, supervisor, supervisor, superuser)
         sites.append(gov_site)
         home = gov_site.wagtail_site.root_page
         site_columns = []
