@@ -42,3 +42,15 @@ class LibraryConfig(AppConfig):
         post_migrate.connect(_setup_after_migrate, dispatch_uid="library-setup-workflow")
         post_save.connect(on_revision_saved, sender=Revision, dispatch_uid="library-revision")
         post_save.connect(_on_resource_saved, dispatch_uid="library-resource-expiry")
+        post_save.connect(
+            _on_site_saved, sender="registry.GovSite", dispatch_uid="library-site-editors"
+        )
+
+
+def _on_site_saved(sender, instance, raw=False, **kwargs):
+    """A provisioned site's editors' group may draft library resources (LIB-1)."""
+    if raw or instance.editors_group_id is None:
+        return
+    from .workflow import grant_site_editors
+
+    grant_site_editors(instance.editors_group)

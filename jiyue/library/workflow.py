@@ -35,6 +35,22 @@ class InterpretationRequired(ValidationError):
     """A policy that needs interpretation was published without one (rule: INTERP-1)."""
 
 
+def resource_editing_permissions(model):
+    """What an editor needs to draft resources of ``model`` (publishing goes through review)."""
+    return [_perm(model, a) for a in ("view", "add", "change", "lock", "unlock")]
+
+
+def grant_site_editors(group):
+    """Let a site's editors' group draft library resources (rule: LIB-1 先入库).
+
+    Every site's editors work in the library; the library's own permission policy
+    scopes what they see to their organization, and publishing still needs the
+    review workflow. Called when the registry provisions a site.
+    """
+    for model in resource_models():
+        group.permissions.add(*resource_editing_permissions(model))
+
+
 def resource_models():
     from .models import PROXY_MODELS, Resource
 
@@ -129,8 +145,7 @@ def setup_library_workflow():
 
     for model in resource_models():
         view = _perm(model, "view")
-        editing = [_perm(model, a) for a in ("add", "change", "lock", "unlock")]
-        groups[EDITORS_GROUP].permissions.add(view, *editing)
+        groups[EDITORS_GROUP].permissions.add(view, *resource_editing_permissions(model))
         for step in WORKFLOW_STEPS:
             groups[step].permissions.add(view, _perm(model, "change"))
         groups[SIGN_OFF_GROUP].permissions.add(_perm(model, "publish"))
