@@ -3,5 +3,4 @@
 from . import (
     admin_views,  # noqa: F401  organizations, site records, applications
     inventory_admin,  # noqa: F401  inventory and merge-plan dashboard
-    isolation,  # noqa: F401  per-site scoping of Wagtail's own admin
 )

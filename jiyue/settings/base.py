@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jiyue.library",
     "jiyue.demo",
     "jiyue.frontcache",
+    "jiyue.isolation",
     # Wagtail.
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Refuses the few admin URLs Wagtail's hooks cannot scope to a user's own sites.
-    "jiyue.registry.isolation_middleware.AdminIsolationMiddleware",
+    "jiyue.isolation.middleware.AdminIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Resolves the request's host name to a registered government site and answers

@@ -72,7 +72,7 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-ISOLATION_MIDDLEWARE = "jiyue.registry.isolation_middleware.AdminIsolationMiddleware"
+ISOLATION_MIDDLEWARE = "jiyue.isolation.middleware.AdminIsolationMiddleware"
 
 
 def png_bytes():

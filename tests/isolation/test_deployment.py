@@ -5,7 +5,7 @@ import os
 
 from django.urls import resolve
 
-from jiyue.registry.isolation_pages import ScopedPageViewSet
+from jiyue.isolation.pages import ScopedPageViewSet
 
 from .conftest import ISOLATION_MIDDLEWARE
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, ModelLogEntry, Page
 
+from jiyue.isolation.sync import SUPERVISORS_GROUP_NAME, SYNC_ACTION
 from jiyue.registry import services
-from jiyue.registry.isolation_sync import SUPERVISORS_GROUP_NAME, SYNC_ACTION
 from jiyue.registry.models import OrgType, SiteStatus, StaffMembership
 
 from .conftest import MARK_B, body_text, make_org, make_site, make_user

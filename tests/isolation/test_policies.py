@@ -14,13 +14,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 from wagtail.permissions import policy_registry
 
-from jiyue.portal.models import ColumnPage, FooterSettings
-from jiyue.registry import services
-from jiyue.registry.isolation_policies import (
+from jiyue.isolation.policies import (
     ScopedCollectionOwnershipPermissionPolicy,
     ScopedPagePermissionPolicy,
     ScopedSitePermissionPolicy,
 )
+from jiyue.portal.models import ColumnPage, FooterSettings
+from jiyue.registry import services
 
 from .conftest import MARK_B, body_text, refusal_problems
 

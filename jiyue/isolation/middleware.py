@@ -2,7 +2,7 @@
 
 Install it in ``MIDDLEWARE`` after ``AuthenticationMiddleware``::
 
-    "jiyue.registry.isolation_middleware.AdminIsolationMiddleware",
+    "jiyue.isolation.middleware.AdminIsolationMiddleware",
 
 It refuses (403), for a user who is not a supervisor (主管单位) or superuser:
 
@@ -33,8 +33,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .isolation_pages import chooser_parent_id
-from .isolation_scope import scope_for
+from .pages import chooser_parent_id
+from .scope import scope_for
 
 DJANGO_ADMIN_PREFIX = "/django-admin/"
 CHOSEN_PAGES_VIEW = "wagtailadmin_choose_page_chosen_multiple"

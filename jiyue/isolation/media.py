@@ -35,7 +35,7 @@ from wagtail.images.views.bulk_actions.add_to_collection import (
 from wagtail.images.views.bulk_actions.delete import DeleteBulkAction as ImageDeleteBulkAction
 from wagtail.permissions import policy_registry
 
-from .isolation_bulk import scoped_bulk_action
+from .bulk import scoped_bulk_action
 
 
 class PermittedMediaMixin:

@@ -40,8 +40,8 @@ from wagtail.admin.views.pages.usage import ContentTypeUseView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, PageLogEntry, Site
 
-from .isolation_bulk import scoped_bulk_action
-from .isolation_scope import scope_for, visible_pages
+from .bulk import scoped_bulk_action
+from .scope import scope_for, visible_pages
 
 # --- Page chooser ---------------------------------------------------------------
 

@@ -24,10 +24,10 @@ See docs/site-isolation.md.
 """
 
 from . import (  # noqa: F401
-    isolation_media,
-    isolation_pages,
-    isolation_policies,
-    isolation_reports,
-    isolation_scope,
-    isolation_sync,
+    media,
+    pages,
+    policies,
+    reports,
+    scope,
+    sync,
 )

@@ -27,7 +27,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from .isolation_scope import scope_for
+from .scope import scope_for
 
 
 class ScopedPagePermissionPolicy(PagePermissionPolicy):

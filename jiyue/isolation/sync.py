@@ -41,8 +41,9 @@ from wagtail.models import (
     Page,
 )
 
-from .isolation_scope import Scope
-from .models import GovSite, StaffMembership
+from jiyue.registry.models import GovSite, StaffMembership
+
+from .scope import Scope
 
 SUPERVISORS_GROUP_NAME = "主管单位（全部网站）"
 SYNC_ACTION = "jiyue.isolation.groups_synced"
@@ -111,7 +112,7 @@ def supervisors_group():
 
 def editors_groups():
     """Every site's editors' group (the groups this module manages)."""
-    from .services import editors_group
+    from jiyue.registry.services import editors_group
 
     groups = (editors_group(site) for site in GovSite.objects.all())
     return {group for group in groups if group is not None}
@@ -119,7 +120,7 @@ def editors_groups():
 
 def wanted_groups(user):
     """The managed groups ``user`` should be in, according to the registry."""
-    from .services import editors_group, is_supervisor, sites_for_user
+    from jiyue.registry.services import editors_group, is_supervisor, sites_for_user
 
     if is_supervisor(user):
         return {supervisors_group()}
@@ -154,7 +155,7 @@ def sync_user_groups(user):
     The user is reloaded so that cached permissions (which decide whether they are
     a supervisor) cannot make the answer stale.
     """
-    from .services import is_supervisor, sites_for_user
+    from jiyue.registry.services import is_supervisor, sites_for_user
 
     user = get_user_model().objects.filter(pk=user.pk).first()
     if user is None:
@@ -193,7 +194,7 @@ def sync_site_members(gov_site):
     (units that publish through it, rule: SITE-4), and whoever is in its editors'
     group now.
     """
-    from .services import editors_group, organizations_in_scope
+    from jiyue.registry.services import editors_group, organizations_in_scope
 
     users = set(
         StaffMembership.objects.filter(

@@ -13,7 +13,7 @@ registered after Wagtail's own, so they replace them (rule: PLATFORM-F4).
 
 from django.core.exceptions import PermissionDenied
 
-from .isolation_scope import scope_for
+from .scope import scope_for
 
 
 def _item(entry):

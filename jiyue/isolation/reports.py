@@ -22,7 +22,7 @@ Rule: PLATFORM-F4 权限管理.
 
 from wagtail import hooks
 
-from .isolation_scope import scope_for
+from .scope import scope_for
 
 SUPERVISOR_ONLY_REPORTS = {"page-types-usage", "site-history"}
 

@@ -18,7 +18,7 @@ class Scope:
     """The sites, page roots and collections one non-supervisor user works on."""
 
     def __init__(self, gov_sites):
-        from .services import site_collection
+        from jiyue.registry.services import site_collection
 
         self.gov_sites = list(gov_sites.select_related("wagtail_site__root_page"))
         hosted = [s for s in self.gov_sites if s.wagtail_site_id]
@@ -69,7 +69,7 @@ class Scope:
 
 def is_scoped(user):
     """True unless ``user`` is a supervisor or superuser; anonymous users see nothing."""
-    from .services import is_supervisor
+    from jiyue.registry.services import is_supervisor
 
     return not is_supervisor(user)
 
@@ -80,7 +80,7 @@ def scope_for(user):
         return None
     scope = getattr(user, _CACHE_ATTR, None)
     if scope is None:
-        from .services import sites_for_user
+        from jiyue.registry.services import sites_for_user
 
         scope = Scope(sites_for_user(user))
         setattr(user, _CACHE_ATTR, scope)
