@@ -6,3 +6,16 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = "网站页面"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Receivers connect here, not as an import side effect; the modules need the
+        # models, which exist only from now on.
+        from jiyue.registry import signals as registry_signals
+
+        from . import provisioning
+
+        registry_signals.site_opened.connect(
+            provisioning.build_site_tree,
+            sender=registry_signals.GovSite,
+            dispatch_uid="portal:build-site-tree",
+        )

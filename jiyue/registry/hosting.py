@@ -1,24 +1,21 @@
-"""Binding a registry record to the platform: host names, page tree, media, editors.
+"""Binding a registry record to the platform: host names, media, editors.
 
-When a site is opened on the platform it gets a Wagtail ``Site`` answering its
-host name, a home page, its own image/document collection and an editors' group
-whose Wagtail permissions cover exactly that page tree, collection and site
-settings. Isolation between sites rests on these native Wagtail permissions.
+When a site is opened on the platform it gets its own image/document collection and
+an editors' group whose Wagtail permissions cover exactly that collection and its own
+registry record. The registry then announces ``signals.site_opened``; the portal
+answers with the Wagtail ``Site`` for the host name, the home page and the group's
+page and site-setting permissions (``jiyue.portal.provisioning``). Isolation between
+sites rests on these native Wagtail permissions.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import (
-    Collection,
-    GroupCollectionPermission,
-    GroupPagePermission,
-    GroupSitePermission,
-    Page,
-    Site,
-)
+from wagtail.models import Collection, GroupCollectionPermission
 
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+from . import signals
+from .models import GovSite
+
 COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -27,7 +24,6 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
-SITE_SETTING_PERMISSIONS = [("portal", "change_footersettings")]
 # Model permissions for the site's own registry record and its applications; the
 # scoped policies in ``permissions.py`` narrow them to the editors' own site.
 REGISTRY_PERMISSIONS = [
@@ -75,25 +71,12 @@ def editors_group(gov_site):
 def provision(gov_site, home_title=None):
     """Create (or repair) the platform resources that host ``gov_site``.
 
-    Idempotent: calling it again for a provisioned site only fixes what is missing.
+    The registry's part is the site's collection, its editors' group and the group's
+    registry and media permissions. Then it announces ``site_opened``: the portal
+    builds the page tree and the Wagtail ``Site`` in its receiver (the registry knows
+    no pages). Idempotent: calling it again for a provisioned site only fixes what is
+    missing. Returns the Wagtail site.
     """
-    from jiyue.portal.models import HomePage
-
-    site = gov_site.wagtail_site
-    if site is None:
-        root = Page.get_first_root_node()
-        home = HomePage(title=home_title or gov_site.name, slug=_slug_for(gov_site))
-        root.add_child(instance=home)
-        home.save_revision().publish()
-        site = Site.objects.create(
-            hostname=serving_host(gov_site.primary_domain),
-            port=80,
-            root_page=home,
-            site_name=gov_site.name,
-            is_default_site=False,
-        )
-        gov_site.wagtail_site = site
-
     collection = site_collection(gov_site, create=True)
     group = editors_group(gov_site)
     if group is None:
@@ -101,9 +84,9 @@ def provision(gov_site, home_title=None):
     if gov_site.collection_id != collection.pk or gov_site.editors_group_id != group.pk:
         gov_site.collection = collection
         gov_site.editors_group = group
-    # One save for the keys; the post-save signal then syncs host name, names and
-    # the editors' membership (see ``sync_site`` and ``isolation_sync``).
-    gov_site.save(update_fields=["wagtail_site", "collection", "editors_group", "updated_at"])
+        # The post-save signal then syncs names and the editors' membership (see
+        # ``sync_site`` and ``jiyue.isolation.sync``).
+        gov_site.save(update_fields=["collection", "editors_group", "updated_at"])
 
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
@@ -112,27 +95,14 @@ def provision(gov_site, home_title=None):
             for app_label, codename in REGISTRY_PERMISSIONS
         ),
     )
-    for codename in PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=site.root_page,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
     for app_label, codename in COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
             group=group,
             collection=collection,
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
-    for app_label, codename in SITE_SETTING_PERMISSIONS:
-        GroupSitePermission.objects.get_or_create(
-            group=group,
-            site=site,
-            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
-        )
-    return site
+    signals.site_opened.send(sender=GovSite, gov_site=gov_site, home_title=home_title)
+    return gov_site.wagtail_site
 
 
 def site_collection(gov_site, create=False):
@@ -174,13 +144,3 @@ def sync_site(gov_site):
     if collection is not None and collection.name != gov_site.name:
         collection.name = gov_site.name
         collection.save(update_fields=["name"])
-
-
-def _slug_for(gov_site):
-    base = gov_site.primary_domain.replace(".", "-")
-    slug = base
-    n = 2
-    while Page.objects.filter(slug=slug, depth=2).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug

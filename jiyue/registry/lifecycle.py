@@ -23,7 +23,7 @@ from wagtail.log_actions import LogFormatter, log
 
 from jiyue.standards import validators
 
-from . import hosting
+from . import hosting, signals
 from .models import (
     ACTIVE_STATUSES,
     ApplicationKind,
@@ -425,6 +425,7 @@ def _apply(user, application):
             user=user,
             data={"from": old_name, "to": site.name, "application": application.pk},
         )
+        signals.site_renamed.send(sender=GovSite, gov_site=site, old_name=old_name)
         return
 
     if kind == ApplicationKind.MERGE:
@@ -456,6 +457,20 @@ def _set_status(user, site, status, application=None, extra_fields=()):
             "application": application.pk if application else None,
         },
     )
+    signals.site_status_changed.send(
+        sender=GovSite, gov_site=site, old_status=old, new_status=site.status
+    )
+    specific = _STATUS_SIGNALS.get(site.status)
+    if specific is not None:
+        specific.send(sender=GovSite, gov_site=site, old_status=old)
+
+
+# The lifecycle's specific announcements besides ``site_status_changed``.
+_STATUS_SIGNALS = {
+    SiteStatus.OFFLINE: signals.site_went_offline,
+    SiteStatus.MERGED: signals.site_merged,
+    SiteStatus.CLOSED: signals.site_closed,
+}
 
 
 @transaction.atomic
