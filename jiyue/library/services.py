@@ -8,7 +8,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .distribution import (
+from jiyue.portal.distribution import (
     accept,
     columns_showing,
     gov_site_of_column,

@@ -27,7 +27,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.registry.permissions import ScopedModelPermissionPolicy
 
-from . import admin_distribution
+from jiyue.portal import admin_distribution
 from .models import (
     ApiToken,
     ColumnDistributionSettings,

@@ -20,10 +20,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
 
-from . import services
-from .forms import PlaceForm, PushForm, WaiverForm, columns_of_sites
-from .models import Placement, PlacementState, Resource, ResourceType, ShareScope
-from .workflow import InterpretationRequired
+from jiyue.library import services
+from jiyue.library.forms import PlaceForm, PushForm, WaiverForm, columns_of_sites
+from jiyue.library.models import Placement, PlacementState, Resource, ResourceType, ShareScope
+from jiyue.library.workflow import InterpretationRequired
 
 
 def _error_messages(request, exc):
@@ -37,7 +37,7 @@ def _error_messages(request, exc):
 
 def resources_visible_to(user):
     """Resources a user may open here: their own scope, or live shared ones (LIB-5)."""
-    from .wagtail_hooks import ResourcePermissionPolicy
+    from jiyue.library.wagtail_hooks import ResourcePermissionPolicy
 
     own = ResourcePermissionPolicy(Resource).scope_queryset(user, Resource.objects.all())
     shared = Q(live=True) & ~Q(share_scope=ShareScope.NONE)
@@ -194,7 +194,7 @@ class WaiverView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full-inverse"
 
     def dispatch(self, request, pk):
-        from .wagtail_hooks import ResourcePermissionPolicy
+        from jiyue.library.wagtail_hooks import ResourcePermissionPolicy
 
         own = ResourcePermissionPolicy(Resource).scope_queryset(
             request.user, Resource.objects.filter(resource_type=ResourceType.POLICY)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from .models import (
+from jiyue.library.models import (
     ColumnDistributionSettings,
     ColumnSubscription,
     Placement,
