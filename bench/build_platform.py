@@ -42,13 +42,8 @@ def main():
     from django.db import connection
 
     from jiyue.library.importing import import_lines
-    from jiyue.library.models import (
-        ColumnSubscription,
-        Placement,
-        PlacementState,
-        PlacementVia,
-        Resource,
-    )
+    from jiyue.library.models import Resource
+    from jiyue.portal.models import ColumnSubscription, Placement, PlacementState, PlacementVia
 
     print(f"database: {connection.vendor}, var dir {var_dir}", flush=True)
     total_started = time.monotonic()

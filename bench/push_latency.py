@@ -45,7 +45,7 @@ def main():
     _common.setup_django(var_dir, args.database_url)
     from django.contrib.auth import get_user_model
 
-    from jiyue.library import services
+    from jiyue.portal import services
     from jiyue.portal.models import ColumnPage
     from jiyue.registry.models import GovSite
 

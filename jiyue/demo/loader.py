@@ -30,13 +30,13 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from jiyue.library import services as library
 from jiyue.library.models import (
-    ColumnSubscription,
     GuideItemType,
     GuideScope,
     ResourceType,
     Validity,
 )
-from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
+from jiyue.portal import services as portal
+from jiyue.portal.models import ColumnPage, ColumnSubscription, FooterSettings, HomePage
 from jiyue.registry import services as registry
 from jiyue.registry.models import GovSite, Organization, StaffMembership
 
@@ -469,7 +469,7 @@ class _SiteContent:
 
     def place(self, resource, columns):
         for column in columns:
-            library.place(resource, column, self.editor)
+            portal.place(resource, column, self.editor)
 
     def add(self, item, key, columns):
         resource_type = COLUMN_RESOURCE_TYPE.get(key, DEFAULT_RESOURCE_TYPE)
@@ -568,14 +568,14 @@ def push_city_notice(orgs, sites, supervisor, now):
         slug__in=["zwdt", "tzgg"]
     )
     for column in portal_columns:
-        library.place(notice, column, supervisor)
+        portal.place(notice, column, supervisor)
     district_columns = []
     for key in ("bjhd", "bjchy"):
         root = sites[key].wagtail_site.root_page
         district_columns += list(
             ColumnPage.objects.descendant_of(root).filter(slug__in=["zwdt", "tzgg"])
         )
-    library.push(notice, district_columns, supervisor)
+    portal.push(notice, district_columns, supervisor)
     return 1
 
 

@@ -26,8 +26,7 @@ class FrontCacheConfig(AppConfig):
             unpublished,
         )
 
-        from jiyue.library.models import ColumnSubscription, Placement
-        from jiyue.portal.models import FooterSettings
+        from jiyue.portal.models import ColumnSubscription, FooterSettings, Placement
         from jiyue.registry.models import GovSite
 
         from . import receivers as r

@@ -73,7 +73,7 @@ def _live_resource(placement):
 
 def placement_pre_save(sender, instance, **kwargs):
     """An active placement about to stop showing a live resource: purge its pages now."""
-    from jiyue.library.models import Placement, PlacementState
+    from jiyue.portal.models import Placement, PlacementState
 
     if instance.pk is None:
         return
@@ -88,7 +88,7 @@ def placement_pre_save(sender, instance, **kwargs):
 
 
 def placement_post_save(sender, instance, **kwargs):
-    from jiyue.library.models import PlacementState
+    from jiyue.portal.models import PlacementState
 
     if instance.state != PlacementState.ACTIVE:
         return
@@ -98,7 +98,7 @@ def placement_post_save(sender, instance, **kwargs):
 
 
 def placement_pre_delete(sender, instance, **kwargs):
-    from jiyue.library.models import PlacementState
+    from jiyue.portal.models import PlacementState
 
     if instance.state != PlacementState.ACTIVE:
         return
@@ -109,7 +109,7 @@ def placement_pre_delete(sender, instance, **kwargs):
 
 def subscription_changed(sender, instance, **kwargs):
     """A subscription rule changed (saved, deleted, themes or organizations edited)."""
-    from jiyue.library.models import ColumnSubscription
+    from jiyue.portal.models import ColumnSubscription
 
     if not isinstance(instance, ColumnSubscription):
         return  # m2m_changed with reverse=True: the instance is a Theme/Organization
@@ -118,7 +118,7 @@ def subscription_changed(sender, instance, **kwargs):
 
 
 def subscription_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from jiyue.library.models import ColumnSubscription
+    from jiyue.portal.models import ColumnSubscription
 
     if not action.startswith("post_"):
         return

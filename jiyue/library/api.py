@@ -143,7 +143,7 @@ def _out(resource):
 
 def _site_q(site_id):
     """Resources owned by the site or shown in any of its columns."""
-    from jiyue.portal.models import ColumnPage
+    from jiyue.portal import services as portal
     from jiyue.registry.models import GovSite
 
     gov_site = GovSite.objects.filter(pk=site_id).select_related("wagtail_site").first()
@@ -151,8 +151,8 @@ def _site_q(site_id):
     if gov_site is None or gov_site.wagtail_site is None:
         return q
     root = gov_site.wagtail_site.root_page
-    for column in ColumnPage.objects.descendant_of(root).live():
-        q |= Q(pk__in=services.resources_for_column(column).values("pk"))
+    for column in portal.ColumnPage.objects.descendant_of(root).live():
+        q |= Q(pk__in=portal.resources_for_column(column).values("pk"))
     return q
 
 
@@ -160,10 +160,10 @@ def _site_q(site_id):
 def list_resources(request, filters: Query[ResourceFilters]):
     qs = services.live_resources().select_related("source_org", "theme__parent")
     if filters.column is not None:
-        from jiyue.portal.models import ColumnPage
+        from jiyue.portal import services as portal
 
-        column = get_object_or_404(ColumnPage, pk=filters.column)
-        qs = qs.filter(pk__in=services.resources_for_column(column).values("pk"))
+        column = get_object_or_404(portal.ColumnPage, pk=filters.column)
+        qs = qs.filter(pk__in=portal.resources_for_column(column).values("pk"))
     if filters.site is not None:
         qs = qs.filter(_site_q(filters.site))
     if filters.type:

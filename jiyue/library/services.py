@@ -2,27 +2,17 @@
 
 - Drafting: :func:`create_draft` (the API and the importer use it).
 - Review: Wagtail workflows (:mod:`jiyue.library.workflow`).
-- Distribution and listings: :mod:`jiyue.library.distribution`.
+- Choices other apps filter on: ``ResourceType``, ``ShareScope``, ``Validity``; the
+  ``Resource`` model itself for querysets and signal senders.
+
+Distribution (which columns show a resource) is the portal's:
+:mod:`jiyue.portal.services`. The library knows no columns, pages or sites' trees.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from jiyue.portal.distribution import (
-    accept,
-    columns_showing,
-    gov_site_of_column,
-    pending_placements_for_user,
-    place,
-    push,
-    reject,
-    remove_placement,
-    resources_for_column,
-    sites_showing,
-    unpublish,
-    user_manages_column,
-)
-from .models import PROXY_MODELS, Resource
+from .models import PROXY_MODELS, Resource, ResourceType, ShareScope, Validity
 from .workflow import (
     InterpretationRequired,
     set_organization_workflow,
@@ -33,23 +23,16 @@ from .workflow import (
 
 __all__ = [
     "InterpretationRequired",
-    "accept",
-    "columns_showing",
+    "Resource",
+    "ResourceType",
+    "ShareScope",
+    "Validity",
     "create_draft",
-    "gov_site_of_column",
     "live_resources",
-    "pending_placements_for_user",
-    "place",
     "publish_now",
-    "push",
-    "reject",
-    "remove_placement",
-    "resources_for_column",
     "set_organization_workflow",
     "setup_library_workflow",
-    "sites_showing",
     "unpublish",
-    "user_manages_column",
     "waive_interpretation",
     "workflow_for_resource",
 ]
@@ -86,6 +69,12 @@ def publish_now(resource, user=None):
     revision = resource.get_latest_revision() or resource.save_revision(user=user)
     revision.publish(user=user, skip_permission_checks=True)
     resource.refresh_from_db()
+    return resource
+
+
+def unpublish(resource, user=None):
+    """Take a resource off every site at once (listings derive from live state)."""
+    resource.unpublish(user=user)
     return resource
 
 

@@ -8,10 +8,9 @@ workflow come from Wagtail's snippet views.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -21,17 +20,14 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
-from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.registry.permissions import ScopedModelPermissionPolicy
 
-from jiyue.portal import admin_distribution
+from . import admin_views
 from .models import (
     ApiToken,
-    ColumnDistributionSettings,
-    ColumnSubscription,
     DataReleaseResource,
     InterpretationResource,
     NewsResource,
@@ -159,9 +155,9 @@ class ResourceViewSet(SnippetViewSet):
     inspect_view_enabled = True
     edit_handler = edit_handler()
     # rule: INTERP-1 — a refused publish is a message and the draft is kept.
-    add_view_class = admin_distribution.ResourceCreateView
-    edit_view_class = admin_distribution.ResourceEditView
-    workflow_action_view_class = admin_distribution.ResourceWorkflowActionView
+    add_view_class = admin_views.ResourceCreateView
+    edit_view_class = admin_views.ResourceEditView
+    workflow_action_view_class = admin_views.ResourceWorkflowActionView
 
     def get_queryset(self, request):
         # Typed default manager limits each proxy to its own type; the policy limits
@@ -189,18 +185,6 @@ class ThemeViewSet(SnippetViewSet):
         FieldPanel("parent"),
         FieldPanel("sort_order"),
     ]
-
-
-class SubscriptionViewSet(SnippetViewSet):
-    model = ColumnSubscription
-    icon = "rss"
-    list_display = ["__str__", "column", "active"]
-
-
-class DistributionSettingsViewSet(SnippetViewSet):
-    model = ColumnDistributionSettings
-    icon = "cog"
-    list_display = ["column", "requires_acceptance"]
 
 
 class OrganizationWorkflowViewSet(SnippetViewSet):
@@ -235,8 +219,6 @@ class LibraryGroup(SnippetViewSetGroup):
         _viewset(ServiceGuideResource, icon="list-ul", extra=GUIDE_PANELS),
         _viewset(TopicResource, icon="folder-inverse"),
         ThemeViewSet,
-        SubscriptionViewSet,
-        DistributionSettingsViewSet,
         OrganizationWorkflowViewSet,
         ApiTokenViewSet,
     )
@@ -264,12 +246,7 @@ hooks.register("before_delete_snippet", _refuse_out_of_scope)
 
 @hooks.register("register_log_actions")
 def register_library_actions(actions):
-    """Audit log labels of the library's own actions (placements, pushes, waivers)."""
-    actions.register_action("library.placement.create", _("放置到栏目"), _("放置到栏目"))
-    actions.register_action("library.placement.delete", _("撤销栏目放置"), _("撤销栏目放置"))
-    actions.register_action("library.push", _("推送到多个栏目"), _("推送到多个栏目"))
-    actions.register_action("library.placement.accept", _("接收推送"), _("接收推送"))
-    actions.register_action("library.placement.reject", _("拒收推送"), _("拒收推送"))
+    """Audit log labels of the library's own actions (waivers, workflow, import)."""
     actions.register_action(
         "library.interpretation.held", _("解读待随政策发布"), _("解读待随政策发布")
     )
@@ -278,32 +255,15 @@ def register_library_actions(actions):
     actions.register_action("library.import", _("批量导入"), _("批量导入"))
 
 
-# --- Distribution (分发) and pending acceptance (待接收) -------------------------------------
+# --- Interpretation waiver (免于解读) ----------------------------------------------------
 
 
 @hooks.register("register_admin_urls")
 def register_library_admin_urls():
-    """Distribution, pending acceptance and waiver views (admin login required)."""
+    """The waiver view (admin login required)."""
     return [
         path(
             "library/",
-            include((admin_distribution.admin_urls(), "library_admin"), namespace="library_admin"),
+            include((admin_views.admin_urls(), "library_admin"), namespace="library_admin"),
         )
     ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_pending_menu_item():
-    return MenuItem(_("待接收"), reverse("library_admin:pending"), icon_name="tasks", order=151)
-
-
-@hooks.register("register_snippet_listing_buttons")
-def distribution_listing_button(snippet, user, next_url=None):
-    """A "分发" entry in the "more" menu of every resource in the snippet listings."""
-    if isinstance(snippet, Resource):
-        yield Button(
-            _("分发"),
-            url=admin_distribution.distribution_url(snippet),
-            icon_name="site",
-            priority=40,
-        )

@@ -19,33 +19,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from jiyue.library.models import (
+from jiyue.library.services import Resource, ShareScope
+from jiyue.registry import services as registry
+
+from .models import (
     ColumnDistributionSettings,
+    ColumnPage,
     ColumnSubscription,
     Placement,
     PlacementState,
     PlacementVia,
-    Resource,
-    ShareScope,
 )
 
 
 def gov_site_of_column(column):
     """The registry record of the site whose page tree holds ``column``."""
-    from jiyue.registry.models import GovSite
 
     site = column.get_site()
     if site is None:
         return None
-    return GovSite.objects.filter(wagtail_site=site).first()
+    return registry.gov_sites().filter(wagtail_site=site).first()
 
 
 def user_manages_column(user, column):
     """Whether ``user`` edits the site that holds ``column`` (or is a supervisor)."""
-    from jiyue.registry.services import sites_for_user
-
     gov_site = gov_site_of_column(column)
-    return gov_site is not None and sites_for_user(user).filter(pk=gov_site.pk).exists()
+    return gov_site is not None and registry.sites_for_user(user).filter(pk=gov_site.pk).exists()
 
 
 def _require_column_access(user, column):
@@ -85,9 +84,7 @@ def place(resource, column, user):
 @transaction.atomic
 def remove_placement(placement, user):
     """Revoke a placement (editors of the column's site or supervisors)."""
-    from jiyue.registry.services import is_supervisor
-
-    if not is_supervisor(user):
+    if not registry.is_supervisor(user):
         _require_column_access(user, placement.column)
     _log(
         placement.resource,
@@ -115,9 +112,7 @@ def push(resource, columns, user):
     Columns that require acceptance get a ``pending`` placement, the others an
     ``active`` one. Returns the placements.
     """
-    from jiyue.registry.services import is_supervisor
-
-    if not is_supervisor(user):
+    if not registry.is_supervisor(user):
         raise PermissionDenied(_("只有主管单位可以向多个网站推送信息。"))
     columns = list(columns)
     needs_acceptance = set(
@@ -177,11 +172,9 @@ def reject(placement, user):
 
 def pending_placements_for_user(user):
     """Pushed resources awaiting acceptance in the columns of the user's sites."""
-    from jiyue.registry.services import sites_for_user
-
     roots = [
         s.wagtail_site.root_page
-        for s in sites_for_user(user).select_related("wagtail_site__root_page")
+        for s in registry.sites_for_user(user).select_related("wagtail_site__root_page")
         if s.wagtail_site_id
     ]
     if not roots:
@@ -245,12 +238,10 @@ def subscription_matches(sub, resource):
             return False
     orgs = list(sub.source_orgs.all())
     if orgs:
-        from jiyue.registry.services import organizations_in_scope
-
         ids = set()
         for org in orgs:
             if sub.include_sub_orgs:
-                ids |= set(organizations_in_scope(org).values_list("pk", flat=True))
+                ids |= set(registry.organizations_in_scope(org).values_list("pk", flat=True))
             else:
                 ids.add(org.pk)
         if resource.source_org_id not in ids:
@@ -264,7 +255,6 @@ def columns_showing(resource):
     Independent of the resource's current live state, so it can be called after an
     unpublish to find the pages to purge. Returns a ColumnPage queryset.
     """
-    from jiyue.portal.models import ColumnPage
 
     ids = set(
         Placement.objects.filter(resource=resource, state=PlacementState.ACTIVE).values_list(
@@ -280,13 +270,6 @@ def columns_showing(resource):
 
 def sites_showing(resource):
     """The registry records of every site that shows ``resource``."""
-    from jiyue.registry.models import GovSite
 
     sites = {c.get_site() for c in columns_showing(resource)}
-    return GovSite.objects.filter(wagtail_site__in=[s for s in sites if s is not None])
-
-
-def unpublish(resource, user=None):
-    """Take a resource off every site at once (listings derive from live state)."""
-    resource.unpublish(user=user)
-    return resource
+    return registry.gov_sites().filter(wagtail_site__in=[s for s in sites if s is not None])

@@ -7,8 +7,11 @@ pages carry the column tags and inspection attributes of STANDARDS.md (rule: MET
 META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -18,6 +21,9 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from jiyue.library import services as library
+from jiyue.registry import services as registry
 
 
 class ColumnType(models.TextChoices):
@@ -270,7 +276,8 @@ class ColumnPage(RoutablePageMixin, Page):
 
     def latest_resources(self, limit=None):
         """Live library resources of this column, newest first (rule: LIB-1, DESIGN-3)."""
-        from jiyue.library.services import resources_for_column
+        # The query lives in .distribution, which imports these models: import it here.
+        from .distribution import resources_for_column
 
         qs = resources_for_column(self)
         return qs[:limit] if limit else qs
@@ -322,3 +329,136 @@ class FooterSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("页脚信息")
+
+
+# --- Distribution ------------------------------------------------------------------
+
+
+class PlacementState(models.TextChoices):
+    ACTIVE = "active", _("已生效")
+    PENDING = "pending", _("待接收")
+    REJECTED = "rejected", _("已拒收")
+
+
+class PlacementVia(models.TextChoices):
+    EXPLICIT = "explicit", _("编辑放置")
+    PUSH = "push", _("主管推送")
+
+
+class Placement(models.Model):
+    """A resource shown in a column by reference (rule: LIB-3)."""
+
+    resource = models.ForeignKey(
+        "library.Resource", on_delete=models.CASCADE, related_name="placements"
+    )
+    column = models.ForeignKey(
+        ColumnPage, on_delete=models.CASCADE, related_name="library_placements"
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=PlacementState.choices, default=PlacementState.ACTIVE
+    )
+    via = models.CharField(
+        _("方式"), max_length=16, choices=PlacementVia.choices, default=PlacementVia.EXPLICIT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("栏目投放")
+        verbose_name_plural = _("栏目投放")
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "column"], name="lib_placement_uniq")
+        ]
+        db_table = "library_placement"  # moved from the library (issue 7): same table
+        indexes = [models.Index(fields=["column", "state"], name="lib_placement_col_state")]
+
+    def __str__(self):
+        return f"{self.resource_id} → {self.column_id} ({self.state})"
+
+
+class ColumnSubscription(models.Model):
+    """A rule that makes a column show every live resource matching it.
+
+    Evaluated at query time, so editing or deleting the rule, or unpublishing a
+    resource, needs no clean-up (rule: LIB-3). Empty criteria match everything.
+    """
+
+    column = models.ForeignKey(
+        ColumnPage,
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        related_name="library_subscriptions",
+    )
+    name = models.CharField(_("规则名称"), max_length=100, blank=True)
+    resource_types = models.JSONField(_("资源类型"), default=list, blank=True)
+    themes = models.ManyToManyField("library.Theme", verbose_name=_("主题分类"), blank=True)
+    source_orgs = models.ManyToManyField(
+        "registry.Organization", verbose_name=_("来源机构"), blank=True, related_name="+"
+    )
+    include_sub_orgs = models.BooleanField(_("包含下属机构"), default=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("栏目订阅规则")
+        verbose_name_plural = _("栏目订阅规则")
+        db_table = "library_columnsubscription"  # moved from the library: same table
+
+    def __str__(self):
+        return self.name or f"订阅规则 #{self.pk}"
+
+    def clean(self):
+        super().clean()
+        valid = set(library.ResourceType.values)
+        bad = [t for t in self.resource_types or [] if t not in valid]
+        if bad:
+            raise ValidationError({"resource_types": _("未知的资源类型：%s") % "、".join(bad)})
+
+    def as_q(self):
+        """The rule as a filter on :class:`Resource` (a few small queries, no join)."""
+        q = Q()
+        if self.resource_types:
+            q &= Q(resource_type__in=self.resource_types)
+        theme_ids = set()
+        for theme in self.themes.all():
+            theme_ids |= theme.descendant_ids()
+        if theme_ids:
+            q &= Q(theme_id__in=theme_ids)
+        org_ids = set()
+        for org in self.source_orgs.all():
+            if self.include_sub_orgs:
+                org_ids |= set(registry.organizations_in_scope(org).values_list("pk", flat=True))
+            else:
+                org_ids.add(org.pk)
+        if org_ids:
+            q &= Q(source_org_id__in=org_ids)
+        return q
+
+
+class ColumnDistributionSettings(models.Model):
+    """Per-column distribution settings kept by the library (no field on ColumnPage)."""
+
+    column = models.OneToOneField(
+        ColumnPage,
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        related_name="library_settings",
+    )
+    requires_acceptance = models.BooleanField(
+        _("推送须经本站接收"),
+        default=False,
+        help_text=_("勾选后，主管单位推送到本栏目的信息须由本站编辑接收后才显示。"),
+    )
+
+    class Meta:
+        verbose_name = _("栏目分发设置")
+        verbose_name_plural = _("栏目分发设置")
+        db_table = "library_columndistributionsettings"  # moved from the library: same table
+
+    def __str__(self):
+        return str(self.column)

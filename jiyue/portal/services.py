@@ -1,9 +1,9 @@
 """What each site shows of the resource library, and where (rule: LIB-1, LIB-3).
 
-The portal never reads the library's distribution tables itself: every list comes
-from :func:`jiyue.library.services.resources_for_column` and every "where is it shown"
-from :func:`jiyue.library.services.columns_showing`, so a page can only ever show a
-live resource that the library distributes to it.
+Every list comes from :func:`resources_for_column` and every "where is it shown" from
+:func:`columns_showing` (distribution, :mod:`jiyue.portal.distribution`), over the
+library's live resources only, so a page can only ever show a live resource that is
+distributed to it. Distribution's functions are offered to other apps from here.
 
 :func:`urls_for_resource` and :func:`urls_for_site` tell the page cache
 (``jiyue.frontcache``) which rendered pages to drop when a resource changes.
@@ -13,10 +13,48 @@ from functools import reduce
 from operator import or_
 
 from jiyue.library import services as library
-from jiyue.registry.models import GovSite
+from jiyue.registry import services as registry
 from jiyue.registry.services import serving_host
 
-from .models import ColumnPage
+from .distribution import (
+    accept,
+    columns_showing,
+    gov_site_of_column,
+    pending_placements_for_user,
+    place,
+    push,
+    reject,
+    remove_placement,
+    resources_for_column,
+    sites_showing,
+    user_manages_column,
+)
+from .models import ColumnPage, ColumnSubscription, ColumnType, PlacementState, PlacementVia
+
+__all__ = [
+    "ColumnPage",
+    "ColumnSubscription",
+    "ColumnType",
+    "PlacementState",
+    "PlacementVia",
+    "accept",
+    "column_showing_on_site",
+    "columns_showing",
+    "content_path",
+    "gov_site_of_column",
+    "pending_placements_for_user",
+    "place",
+    "push",
+    "reject",
+    "remove_placement",
+    "resources_for_column",
+    "site_columns",
+    "site_resources",
+    "sites_showing",
+    "urls_for_resource",
+    "urls_for_site",
+    "user_manages_column",
+]
 
 SITE_FEED_ITEMS = 50
 # Sub-paths that show a resource besides the column lists (see HomePage's routes).
@@ -40,7 +78,7 @@ def site_resources(home):
     One query for the list: the per-column filters of the library are OR-ed into one
     ``WHERE`` clause (building them costs a small query per column with rules).
     """
-    querysets = [library.resources_for_column(column) for column in site_columns(home)]
+    querysets = [resources_for_column(column) for column in site_columns(home)]
     if not querysets:
         return library.live_resources().none()
     return reduce(or_, querysets).order_by("-pub_date", "-pk")
@@ -56,7 +94,7 @@ def column_showing_on_site(resource, home):
     distribution (placements and subscription rules).
     """
     return (
-        library.columns_showing(resource)
+        columns_showing(resource)
         .filter(path__startswith=home.path, depth__gt=home.depth)
         .live()
         .public()
@@ -67,9 +105,7 @@ def column_showing_on_site(resource, home):
 
 def _site_roots():
     """``[(root page path, root url_path, GovSite)]`` of every site with a page tree."""
-    rows = GovSite.objects.filter(wagtail_site__isnull=False).select_related(
-        "wagtail_site__root_page"
-    )
+    rows = registry.gov_sites(wagtail_site__isnull=False).select_related("wagtail_site__root_page")
     return [
         (s.wagtail_site.root_page.path, s.wagtail_site.root_page.url_path, s)
         for s in rows
@@ -91,7 +127,7 @@ def urls_for_resource(resource):
     the home page, ``/content/<id>/``, the site feeds and ``/sitemap.xml``. Paths of
     paginated lists (``?page=N``) are covered by their path. A few queries in all.
     """
-    columns = list(library.columns_showing(resource).only("path", "url_path", "depth"))
+    columns = list(columns_showing(resource).only("path", "url_path", "depth"))
     if not columns:
         return []
     roots = _site_roots()

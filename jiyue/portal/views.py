@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from jiyue.library import services as library
-from jiyue.library.models import ResourceType, Validity
+from jiyue.library.services import ResourceType, Validity
 from jiyue.registry.services import serving_host
 
 from . import metadata

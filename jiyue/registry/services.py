@@ -6,13 +6,16 @@ from django.shortcuts import render
 
 from .hosting import editors_group, provision, serving_host, site_collection, sync_site
 from .lifecycle import decide, go_live, review_chain, submit_application, withdraw
-from .models import GovSite, Organization, SiteAlias, SiteStatus, StaffMembership
+from .models import GovSite, Organization, OrgType, SiteAlias, SiteStatus, StaffMembership
 
 __all__ = [
+    "OrgType",
+    "SiteStatus",
     "decide",
     "editors_group",
     "go_live",
     "gov_site_for_request",
+    "gov_sites",
     "host_entry",
     "invalidate_host_cache",
     "is_supervisor",
@@ -31,6 +34,11 @@ HOST_CACHE_VERSION_KEY = "jiyue:registry:host-version"
 
 
 # --- Who may see what -------------------------------------------------------
+
+
+def gov_sites(**filters):
+    """Site records (政府网站), optionally filtered (``organization__org_type=…``)."""
+    return GovSite.objects.filter(**filters)
 
 
 def organization_for_user(user):

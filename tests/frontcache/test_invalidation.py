@@ -8,8 +8,9 @@ import pytest
 
 from jiyue.frontcache import services
 from jiyue.library import services as library
-from jiyue.library.models import ColumnSubscription, ResourceType
-from jiyue.portal.models import FooterSettings
+from jiyue.library.models import ResourceType
+from jiyue.portal import services as portal
+from jiyue.portal.models import ColumnSubscription, FooterSettings
 
 from .conftest import cached
 
@@ -53,8 +54,8 @@ def scene(city, django_capture_on_commit_callbacks):
     city.client_for_host = lambda host: Client(HTTP_HOST=host)
     with django_capture_on_commit_callbacks(execute=True):
         city.other = city.published("无关的工作动态", resource_type=ResourceType.NEWS)
-        library.place(city.other, city.portal_news, city.superuser)
-        library.place(city.other, city.district_news, city.superuser)
+        portal.place(city.other, city.portal_news, city.superuser)
+        portal.place(city.other, city.district_news, city.superuser)
     return city
 
 
@@ -95,8 +96,8 @@ def test_publishing_a_new_resource_purges_exactly_its_pages_on_both_sites(
     city = scene
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.draft("关于新政策的通知")
-        library.place(resource, city.portal_policies, city.superuser)
-        library.place(resource, city.fgw_policies, city.superuser)
+        portal.place(resource, city.portal_policies, city.superuser)
+        portal.place(resource, city.fgw_policies, city.superuser)
     before = warm(city, all_urls(city, [resource.pk, city.other.pk]))
     # Pages of all three sites were cached, including the unrelated columns.
     assert (city.host(city.district_site), "/") in before
@@ -123,8 +124,8 @@ def shown(scene, django_capture_on_commit_callbacks):
     city = scene
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.published("原标题的政策", resource_type=ResourceType.POLICY)
-        library.place(resource, city.portal_policies, city.superuser)
-        library.place(resource, city.fgw_policies, city.superuser)
+        portal.place(resource, city.portal_policies, city.superuser)
+        portal.place(resource, city.fgw_policies, city.superuser)
     before = warm(city, all_urls(city, [resource.pk, city.other.pk]))
     # Every kind of page that shows it was cached: home, columns, details, feeds, sitemap.
     assert affected(city, resource.pk) <= set(before)
@@ -195,7 +196,7 @@ def test_removing_a_placement_purges_that_column(shown, django_capture_on_commit
     city, resource, before = shown
     placement = resource.placements.get(column=city.fgw_policies)
     with django_capture_on_commit_callbacks(execute=True):
-        library.remove_placement(placement, city.superuser)
+        portal.remove_placement(placement, city.superuser)
     fgw = city.host(city.fgw_site)
     assert not cached(fgw, column_path(city, city.fgw_policies))
     assert not cached(fgw, f"/content/{resource.pk}/")

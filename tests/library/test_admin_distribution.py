@@ -7,19 +7,13 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, WorkflowState
 
-from jiyue.library.models import (
-    ColumnDistributionSettings,
-    Placement,
-    PlacementState,
-    Resource,
-    ResourceType,
-)
+from jiyue.library.models import Resource, ResourceType
 from jiyue.library.workflow import WORKFLOW_STEPS
-from jiyue.portal.models import ColumnType
+from jiyue.portal.models import ColumnDistributionSettings, ColumnType, Placement, PlacementState
 
 
 def distribution_url(resource):
-    return reverse("library_admin:distribution", args=[resource.pk])
+    return reverse("portal_admin:distribution", args=[resource.pk])
 
 
 def message_texts(response):
@@ -148,18 +142,18 @@ def _pending(city, title="推送信息"):
 def test_pending_list_scoped_to_own_sites(city, client):
     _pending(city, "推送给海淀的信息")
     client.force_login(city.district_editor)
-    assert "推送给海淀的信息" in client.get(reverse("library_admin:pending")).content.decode()
+    assert "推送给海淀的信息" in client.get(reverse("portal_admin:pending")).content.decode()
     client.force_login(city.fgw_editor)
-    assert "推送给海淀的信息" not in client.get(reverse("library_admin:pending")).content.decode()
+    assert "推送给海淀的信息" not in client.get(reverse("portal_admin:pending")).content.decode()
     client.force_login(city.supervisor)
-    assert "推送给海淀的信息" in client.get(reverse("library_admin:pending")).content.decode()
+    assert "推送给海淀的信息" in client.get(reverse("portal_admin:pending")).content.decode()
 
 
 def test_accept_and_reject(city, client):
     first, second = _pending(city, "甲"), _pending(city, "乙")
     client.force_login(city.district_editor)
-    client.post(reverse("library_admin:decide", args=[first.pk, "accept"]))
-    client.post(reverse("library_admin:decide", args=[second.pk, "reject"]))
+    client.post(reverse("portal_admin:decide", args=[first.pk, "accept"]))
+    client.post(reverse("portal_admin:decide", args=[second.pk, "reject"]))
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.state == PlacementState.ACTIVE
@@ -170,13 +164,13 @@ def test_accept_and_reject(city, client):
 def test_accept_refused_for_other_site_and_repeated_decision(city, client):
     placement = _pending(city)
     client.force_login(city.fgw_editor)
-    response = client.post(reverse("library_admin:decide", args=[placement.pk, "accept"]))
+    response = client.post(reverse("portal_admin:decide", args=[placement.pk, "accept"]))
     placement.refresh_from_db()
     assert placement.state == PlacementState.PENDING
     assert any("本网站" in m for m in message_texts(response))
     client.force_login(city.district_editor)
-    client.post(reverse("library_admin:decide", args=[placement.pk, "reject"]))
-    response = client.post(reverse("library_admin:decide", args=[placement.pk, "accept"]))
+    client.post(reverse("portal_admin:decide", args=[placement.pk, "reject"]))
+    response = client.post(reverse("portal_admin:decide", args=[placement.pk, "accept"]))
     placement.refresh_from_db()
     assert placement.state == PlacementState.REJECTED
     assert any("已处理" in m for m in message_texts(response))
@@ -185,7 +179,7 @@ def test_accept_refused_for_other_site_and_repeated_decision(city, client):
 def test_decision_is_post_only(city, client):
     placement = _pending(city)
     client.force_login(city.district_editor)
-    response = client.get(reverse("library_admin:decide", args=[placement.pk, "accept"]))
+    response = client.get(reverse("portal_admin:decide", args=[placement.pk, "accept"]))
     assert response.status_code == 405
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from jiyue.library import services
 from jiyue.library.models import ApiToken, Resource, ResourceType
+from jiyue.portal import services as portal
 
 URL = "/api/v1/resources/"
 
@@ -54,7 +54,7 @@ def test_filters_column_type_org_theme_and_date(city, client):
     a = city.published(title="甲", resource_type=ResourceType.POLICY, theme=city.sub_theme)
     b = city.published(title="乙", resource_type=ResourceType.NEWS)
     city.published(title="旧", pub_date=timezone.now() - datetime.timedelta(days=400))
-    services.place(a, city.fgw_policies, city.fgw_editor)
+    portal.place(a, city.fgw_policies, city.fgw_editor)
     assert [
         i["title"] for i in client.get(URL, {"column": city.fgw_policies.pk}).json()["items"]
     ] == ["甲"]

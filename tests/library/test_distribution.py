@@ -7,26 +7,22 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from jiyue.library import services
-from jiyue.library.models import (
-    ColumnDistributionSettings,
-    ColumnSubscription,
-    PlacementState,
-    ResourceType,
-    ShareScope,
-)
+from jiyue.library.models import ResourceType, ShareScope
 from jiyue.library.workflow import WORKFLOW_STEPS
+from jiyue.portal import services as portal
+from jiyue.portal.models import ColumnDistributionSettings, ColumnSubscription, PlacementState
 
 
 def titles(column):
-    return [r.title for r in services.resources_for_column(column)]
+    return [r.title for r in portal.resources_for_column(column)]
 
 
 def test_explicit_placement_in_own_site_only(city):
     news = city.published(title="发改委动态")
-    services.place(news, city.fgw_policies, city.fgw_editor)
+    portal.place(news, city.fgw_policies, city.fgw_editor)
     assert titles(city.fgw_policies) == ["发改委动态"]
     with pytest.raises(PermissionDenied):
-        services.place(news, city.district_news, city.fgw_editor)
+        portal.place(news, city.district_news, city.fgw_editor)
     assert titles(city.district_news) == []
     assert ModelLogEntry.objects.filter(action="library.placement.create").exists()
 
@@ -59,8 +55,8 @@ def test_push_to_many_columns_with_acceptance(city):
     news = city.published(title="全市通知", resource_type=ResourceType.NOTICE)
     ColumnDistributionSettings.objects.create(column=city.district_news, requires_acceptance=True)
     with pytest.raises(PermissionDenied):
-        services.push(news, [city.fgw_policies, city.district_news], city.fgw_editor)
-    placements = services.push(news, [city.fgw_policies, city.district_news], city.supervisor)
+        portal.push(news, [city.fgw_policies, city.district_news], city.fgw_editor)
+    placements = portal.push(news, [city.fgw_policies, city.district_news], city.supervisor)
     states = {p.column_id: p.state for p in placements}
     assert states == {
         city.fgw_policies.pk: PlacementState.ACTIVE,
@@ -68,14 +64,14 @@ def test_push_to_many_columns_with_acceptance(city):
     }
     assert titles(city.fgw_policies) == ["全市通知"]
     assert titles(city.district_news) == []  # pending: not shown yet
-    pending = services.pending_placements_for_user(city.district_editor)
+    pending = portal.pending_placements_for_user(city.district_editor)
     assert [p.resource_id for p in pending] == [news.pk]
     with pytest.raises(PermissionDenied):
-        services.accept(pending[0], city.fgw_editor)  # not that site's editor
-    services.accept(pending[0], city.district_editor)
+        portal.accept(pending[0], city.fgw_editor)  # not that site's editor
+    portal.accept(pending[0], city.district_editor)
     assert titles(city.district_news) == ["全市通知"]
     with pytest.raises(ValidationError):
-        services.reject(pending[0], city.district_editor)  # already decided
+        portal.reject(pending[0], city.district_editor)  # already decided
     assert ModelLogEntry.objects.filter(action="library.push").count() == 1
     assert ModelLogEntry.objects.filter(action="library.placement.accept").count() == 1
 
@@ -83,8 +79,8 @@ def test_push_to_many_columns_with_acceptance(city):
 def test_rejected_push_is_not_shown(city):
     news = city.published(title="被拒收的通知", resource_type=ResourceType.NOTICE)
     ColumnDistributionSettings.objects.create(column=city.district_news, requires_acceptance=True)
-    (placement,) = services.push(news, [city.district_news], city.supervisor)
-    services.reject(placement, city.district_editor)
+    (placement,) = portal.push(news, [city.district_news], city.supervisor)
+    portal.reject(placement, city.district_editor)
     assert titles(city.district_news) == []
     assert ModelLogEntry.objects.filter(action="library.placement.reject").exists()
 
@@ -94,13 +90,13 @@ def test_unpublish_removes_it_from_every_site_at_once(city):
     policy = city.published(
         title="将撤下的政策", resource_type=ResourceType.POLICY, theme=city.theme
     )
-    services.place(policy, city.fgw_policies, city.fgw_editor)
-    services.push(policy, [city.portal_policies], city.supervisor)
+    portal.place(policy, city.fgw_policies, city.fgw_editor)
+    portal.push(policy, [city.portal_policies], city.supervisor)
     sub = ColumnSubscription.objects.create(column=city.district_upper)
     sub.themes.add(city.theme)
     columns = {city.fgw_policies.pk, city.portal_policies.pk, city.district_upper.pk}
-    assert set(services.columns_showing(policy).values_list("pk", flat=True)) == columns
-    assert {s.pk for s in services.sites_showing(policy)} == {
+    assert set(portal.columns_showing(policy).values_list("pk", flat=True)) == columns
+    assert {s.pk for s in portal.sites_showing(policy)} == {
         city.fgw_site.pk,
         city.portal.pk,
         city.district_site.pk,
@@ -111,7 +107,7 @@ def test_unpublish_removes_it_from_every_site_at_once(city):
     for column in (city.fgw_policies, city.portal_policies, city.district_upper):
         assert titles(column) == []
     # Still known for cache invalidation after unpublishing.
-    assert set(services.columns_showing(policy).values_list("pk", flat=True)) == columns
+    assert set(portal.columns_showing(policy).values_list("pk", flat=True)) == columns
 
 
 def test_no_unpublished_or_unapproved_resource_in_columns(city):
@@ -125,7 +121,7 @@ def test_no_unpublished_or_unapproved_resource_in_columns(city):
     draft.title = "未审核的新标题"
     draft.save_revision(user=city.fgw_editor)
     for resource in (in_review, live):
-        services.place(resource, city.fgw_policies, city.fgw_editor)
+        portal.place(resource, city.fgw_policies, city.fgw_editor)
     assert titles(city.fgw_policies) == ["线上标题"]
 
 
@@ -137,10 +133,10 @@ def test_listing_is_newest_first_in_one_query(city):
     base = timezone.now()
     for i in range(3):
         r = city.published(title=f"第{i}条", pub_date=base - datetime.timedelta(days=i))
-        services.place(r, city.fgw_policies, city.fgw_editor)
+        portal.place(r, city.fgw_policies, city.fgw_editor)
     sub = ColumnSubscription.objects.create(column=city.fgw_policies, resource_types=["topic"])
     assert sub
-    qs = services.resources_for_column(city.fgw_policies)
+    qs = portal.resources_for_column(city.fgw_policies)
     with CaptureQueriesContext(connection) as ctx:
         result = [r.title for r in qs]
     assert result == ["第0条", "第1条", "第2条"]

@@ -12,6 +12,7 @@ from wagtail.models import Page
 from jiyue.library import services as library
 from jiyue.library.models import Resource
 from jiyue.portal import metadata
+from jiyue.portal import services as portal
 from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
 from jiyue.portal.services import column_showing_on_site, content_path
 
@@ -190,7 +191,7 @@ def _publish(gov_site, column, **fields):
         user=admin, source_org=gov_site.organization, owner_site=gov_site, **fields
     )
     library.publish_now(resource, user=admin)
-    library.place(resource, column, admin)
+    portal.place(resource, column, admin)
     return resource
 
 

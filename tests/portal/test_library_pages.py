@@ -13,6 +13,7 @@ from jiyue.demo.loader import PUSHED_NOTICE_TITLE
 from jiyue.library import services as library
 from jiyue.library.models import Resource, Validity
 from jiyue.portal import metadata
+from jiyue.portal import services as portal
 from jiyue.portal.models import ColumnPage
 from jiyue.portal.services import (
     column_showing_on_site,
@@ -39,7 +40,7 @@ def host(gov_site):
 
 
 def showing(resource):
-    return list(library.sites_showing(resource).order_by("pk"))
+    return list(portal.sites_showing(resource).order_by("pk"))
 
 
 def rss_links(response):

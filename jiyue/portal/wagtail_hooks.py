@@ -1,0 +1,83 @@
+"""The portal's admin: distribution (分发), pending acceptance (待接收), column rules.
+
+All admin registration of the portal in one file: the distribution and pending views,
+the snippet viewsets of column subscription rules and distribution settings, the
+"分发" buttons on resources (through the library's own hook, so the library knows no
+columns) and the audit-log labels of distribution.
+"""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from jiyue.library import services as library
+from jiyue.library.admin_views import RESOURCE_HEADER_BUTTONS_HOOK
+
+from . import admin_distribution
+from .models import ColumnDistributionSettings, ColumnSubscription
+
+
+class SubscriptionViewSet(SnippetViewSet):
+    model = ColumnSubscription
+    icon = "rss"
+    list_display = ["__str__", "column", "active"]
+
+
+class DistributionSettingsViewSet(SnippetViewSet):
+    model = ColumnDistributionSettings
+    icon = "cog"
+    list_display = ["column", "requires_acceptance"]
+
+
+class DistributionGroup(SnippetViewSetGroup):
+    menu_label = _("栏目分发")
+    menu_icon = "site"
+    menu_order = 152
+    items = (SubscriptionViewSet, DistributionSettingsViewSet)
+
+
+hooks.register("register_admin_viewset", DistributionGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_portal_admin_urls():
+    """Distribution and pending acceptance views (admin login required)."""
+    return [
+        path(
+            "distribution/",
+            include((admin_distribution.admin_urls(), "portal_admin"), namespace="portal_admin"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_pending_menu_item():
+    return MenuItem(_("待接收"), reverse("portal_admin:pending"), icon_name="tasks", order=151)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def distribution_listing_button(snippet, user, next_url=None):
+    """A "分发" entry in the "more" menu of every resource in the snippet listings."""
+    if isinstance(snippet, library.Resource):
+        yield Button(
+            _("分发"),
+            url=admin_distribution.distribution_url(snippet),
+            icon_name="site",
+            priority=40,
+        )
+
+
+hooks.register(RESOURCE_HEADER_BUTTONS_HOOK, admin_distribution.resource_header_buttons)
+
+
+@hooks.register("register_log_actions")
+def register_distribution_actions(actions):
+    """Audit log labels of distribution (the action names predate the move to the portal)."""
+    actions.register_action("library.placement.create", _("放置到栏目"), _("放置到栏目"))
+    actions.register_action("library.placement.delete", _("撤销栏目放置"), _("撤销栏目放置"))
+    actions.register_action("library.push", _("推送到多个栏目"), _("推送到多个栏目"))
+    actions.register_action("library.placement.accept", _("接收推送"), _("接收推送"))
+    actions.register_action("library.placement.reject", _("拒收推送"), _("拒收推送"))
