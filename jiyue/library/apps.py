@@ -6,12 +6,19 @@ in :mod:`jiyue.library.services`.
 """
 
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.db.models.signals import post_migrate, post_save
 
 
 def _setup_after_migrate(sender, app_config=None, **kwargs):
-    """Create the default review workflow and its groups once the tables exist."""
-    if getattr(app_config, "label", None) != "library":
+    """Create the default review workflow and its groups once the tables exist.
+
+    Runs after the last app's ``post_migrate``: the groups need other apps'
+    permissions (``wagtailadmin.access_admin``), which a ``flush`` (transactional
+    tests) deletes and only their own ``post_migrate`` creates again.
+    """
+    last = list(django_apps.get_app_configs())[-1]
+    if getattr(app_config, "label", None) != last.label:
         return
     from .scheduling import ensure_sweep
     from .workflow import setup_library_workflow
