@@ -29,7 +29,7 @@ PG_PLACEHOLDER_URL := postgres://postgres@127.0.0.1/jiyue
 help:
 	@echo "make run     set up, migrate, load the demo city, serve http://www.localhost:$(PORT)/"
 	echo "make test    set up, ruff, the whole suite on SQLite and on PostgreSQL"
-	echo "make lint    ruff check + ruff format --check"
+	echo "make lint    ruff check + ruff format --check + lint-imports (layers)"
 	echo "make fmt     ruff check --fix + ruff format"
 	echo "make bench   run the benchmarks in bench/"
 
@@ -138,6 +138,8 @@ test: $(STAMP) postgres-server
 	}
 	step "ruff check" $(BIN)/ruff check .
 	step "ruff format --check" $(BIN)/ruff format --check .
+	# The layers and "another app only through services/signals" (pyproject.toml).
+	step "lint-imports" $(BIN)/lint-imports
 	step "pytest on SQLite" env -u DATABASE_URL JIYUE_TEST_DB=sqlite \
 	  $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
 	# The engine must be known before Django starts; tests/conftest.py starts a throw-away
@@ -159,6 +161,7 @@ test: $(STAMP) postgres-server
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: $(STAMP)
 	@$(BIN)/ruff check --fix .

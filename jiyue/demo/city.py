@@ -12,8 +12,8 @@ invented for the demo, in the real formats (rule: IDCODE-3, FOOTER-2).
 import hashlib
 from dataclasses import dataclass, field
 
-from jiyue.portal.models import ColumnType, InspectionClass
-from jiyue.registry.models import OrgType, SiteType
+from jiyue.portal.services import ColumnType, InspectionClass
+from jiyue.registry.services import OrgType, SiteType
 
 DEMO_PASSWORD = "jiyue-demo"
 ADMIN_USERNAME = "admin"

@@ -29,16 +29,10 @@ from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from jiyue.library import services as library
-from jiyue.library.models import (
-    GuideItemType,
-    GuideScope,
-    ResourceType,
-    Validity,
-)
+from jiyue.library.services import GuideItemType, GuideScope, ResourceType, Validity
 from jiyue.portal import services as portal
-from jiyue.portal.models import ColumnPage, ColumnSubscription, FooterSettings, HomePage
+from jiyue.portal.services import ColumnPage, ColumnSubscription, FooterSettings, HomePage
 from jiyue.registry import services as registry
-from jiyue.registry.models import GovSite, Organization, StaffMembership
 
 from . import builtin, city
 from .sources import BEIJING, SharedData
@@ -94,17 +88,17 @@ class DemoConflict(Exception):
 
 def is_loaded():
     """The demo city is there when its portal's registry record is."""
-    return GovSite.objects.filter(primary_domain=city.PORTAL_DOMAIN).exists()
+    return registry.gov_sites(primary_domain=city.PORTAL_DOMAIN).exists()
 
 
 def conflicts():
     """Names of existing records the demo would duplicate (empty on a fresh database)."""
     names = list(
-        Organization.objects.filter(name__in=[o.name for o in city.ORGANIZATIONS]).values_list(
+        registry.organizations(name__in=[o.name for o in city.ORGANIZATIONS]).values_list(
             "name", flat=True
         )
     )
-    names += GovSite.objects.filter(
+    names += registry.gov_sites(
         primary_domain__in=[s.primary_domain for s in city.SITES]
     ).values_list("primary_domain", flat=True)
     usernames = [city.ADMIN_USERNAME, city.SUPERVISOR_USERNAME]
@@ -169,7 +163,7 @@ def load_demo(data_dir=None, now=None):
 def create_organizations():
     orgs = {}
     for spec in city.ORGANIZATIONS:
-        org = Organization(
+        org = registry.create_organization(
             name=spec.name,
             short_name=spec.short_name,
             org_type=spec.org_type,
@@ -180,8 +174,6 @@ def create_organizations():
             phone=spec.phone,
             postcode=spec.postcode,
         )
-        org.full_clean()
-        org.save()
         orgs[spec.name] = org
     return orgs
 
@@ -200,7 +192,7 @@ def create_users(orgs):
         first_name="主管单位",
         last_name="",
     )
-    StaffMembership.objects.create(user=supervisor, organization=supervisor_org)
+    registry.add_staff_member(supervisor, supervisor_org)
     group, _created = Group.objects.get_or_create(name=city.SUPERVISOR_GROUP)
     group.permissions.add(
         *(
@@ -217,7 +209,7 @@ def create_users(orgs):
             city.DEMO_PASSWORD,
             first_name=f"{orgs[spec.organization].short_name}编辑",
         )
-        StaffMembership.objects.create(user=editor, organization=orgs[spec.organization])
+        registry.add_staff_member(editor, orgs[spec.organization])
         editors[spec.key] = editor
     return admin, supervisor, editors
 
@@ -227,7 +219,7 @@ def create_users(orgs):
 
 def register_site(spec, orgs):
     """The registry record, validated by the registry's own rules (NAME-1, DOMAIN-*, …)."""
-    gov_site = GovSite(
+    return registry.register_site(
         name=spec.name,
         site_type=spec.site_type,
         organization=orgs[spec.organization],
@@ -241,9 +233,6 @@ def register_site(spec, orgs):
         dzjg_mark=spec.dzjg_mark,
         domain_registered=True,
     )
-    gov_site.full_clean()
-    gov_site.save()
-    return gov_site
 
 
 def open_site_by_application(gov_site, applicant, supervisor, superuser):
@@ -253,16 +242,14 @@ def open_site_by_application(gov_site, applicant, supervisor, superuser):
     supervisor the final step, the superuser any intermediate one); the approval
     provisions the hosting; the editor then puts the site online.
     """
-    from jiyue.registry import lifecycle
-
-    application = lifecycle.submit_application(
+    application = registry.submit_application(
         applicant, gov_site, "open", "演示城市：按照集约化建设要求在平台上开设网站。"
     )
     while (step := application.current_step()) is not None:
         reviewer = supervisor if step.is_final else superuser
-        application = lifecycle.decide(reviewer, application, True, "同意。", step=step)
+        application = registry.decide(reviewer, application, True, "同意。", step=step)
     gov_site.refresh_from_db()
-    lifecycle.go_live(applicant, gov_site)
+    registry.go_live(applicant, gov_site)
     gov_site.refresh_from_db()
     return gov_site
 
@@ -611,9 +598,7 @@ def site_urls(port=8000):
     """``[(site name, URL)]`` of the demo sites, in the order of :data:`city.SITES`."""
     by_domain = {
         s.primary_domain: s
-        for s in GovSite.objects.filter(
-            primary_domain__in=[spec.primary_domain for spec in city.SITES]
-        )
+        for s in registry.gov_sites(primary_domain__in=[spec.primary_domain for spec in city.SITES])
     }
     suffix = "" if str(port) in ("80", "") else f":{port}"
     rows = []

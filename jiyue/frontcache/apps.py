@@ -10,6 +10,8 @@ class FrontCacheConfig(AppConfig):
 
     def ready(self):
         """Connect the purge receivers (see :mod:`jiyue.frontcache.receivers`)."""
+        # Django and Wagtail models, and the receivers that use them, can be imported
+        # only once the app registry is ready (rule in pyproject: PLC0415 in apps.py).
         from django.db.models.signals import (
             m2m_changed,
             post_delete,
@@ -17,30 +19,36 @@ class FrontCacheConfig(AppConfig):
             pre_delete,
             pre_save,
         )
-        from wagtail.models import Site
+        from wagtail.models import Site, get_page_models
         from wagtail.signals import (
             page_published,
             page_unpublished,
             post_page_move,
-            published,
-            unpublished,
         )
 
-        from jiyue.portal.models import ColumnSubscription, FooterSettings, Placement
-        from jiyue.registry.models import GovSite
+        from jiyue.library.services import resource_classes
+        from jiyue.library.signals import resource_visibility_changed
+        from jiyue.portal.services import ColumnSubscription, FooterSettings, Placement
+        from jiyue.registry.signals import GovSite
 
         from . import receivers as r
 
-        def connect(signal, receiver, sender=None):
+        def connect(signal, receiver, sender):
+            """Every connection names its sender, so no receiver runs on unrelated saves."""
+            label = getattr(sender, "_meta", None)
             signal.connect(
-                receiver, sender=sender, weak=False, dispatch_uid=f"frontcache:{receiver.__name__}"
+                receiver,
+                sender=sender,
+                weak=False,
+                dispatch_uid=f"frontcache:{receiver.__name__}:{label.label if label else sender}",
             )
 
-        # Library resources: any (proxy) class; the receivers check the instance.
-        connect(published, r.resource_published)
-        connect(unpublished, r.resource_unpublished)
-        connect(pre_save, r.resource_pre_save)
-        connect(pre_delete, r.resource_pre_delete)
+        # Library resources: the concrete model and each per-type proxy (signals are
+        # sent with the instance's own class as sender).
+        for resource_class in resource_classes():
+            connect(resource_visibility_changed, r.resource_visibility_changed, resource_class)
+            connect(pre_save, r.resource_pre_save, resource_class)
+            connect(pre_delete, r.resource_pre_delete, resource_class)
         # Distribution.
         connect(pre_save, r.placement_pre_save, Placement)
         connect(post_save, r.placement_post_save, Placement)
@@ -55,10 +63,11 @@ class FrontCacheConfig(AppConfig):
                 dispatch_uid=f"frontcache:subscription_m2m:{through._meta.label}",
             )
         # Site pages, settings and registry record.
-        connect(page_published, r.page_changed)
-        connect(page_unpublished, r.page_changed)
-        connect(pre_delete, r.page_changed)
-        connect(post_page_move, r.page_moved)
+        for page_class in get_page_models():
+            connect(page_published, r.page_changed, page_class)
+            connect(page_unpublished, r.page_changed, page_class)
+            connect(pre_delete, r.page_changed, page_class)
+            connect(post_page_move, r.page_moved, page_class)
         connect(post_save, r.footer_saved, FooterSettings)
         connect(pre_save, r.site_pre_save, Site)
         connect(post_save, r.site_saved, Site)

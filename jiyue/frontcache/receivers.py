@@ -14,26 +14,23 @@ Connected in :meth:`jiyue.frontcache.apps.FrontCacheConfig.ready`.
 
 from wagtail.models import Page, Site
 
+from jiyue.library.services import Resource
+from jiyue.portal.services import ColumnSubscription, Placement, PlacementState
+from jiyue.registry.services import serving_host
+
 from . import invalidation
 
 
 def _is_resource(instance):
-    from jiyue.library.models import Resource
-
     return isinstance(instance, Resource)
 
 
 # --- library resources -------------------------------------------------------------
 
 
-def resource_published(sender, instance, **kwargs):
-    if _is_resource(instance):
-        invalidation.resource_changed(instance)
-
-
-def resource_unpublished(sender, instance, **kwargs):
-    if _is_resource(instance):
-        invalidation.resource_changed(instance)
+def resource_visibility_changed(sender, instance, **kwargs):
+    """``library.signals.resource_visibility_changed``: published or unpublished."""
+    invalidation.resource_changed(instance)
 
 
 def resource_pre_save(sender, instance, **kwargs):
@@ -45,8 +42,6 @@ def resource_pre_save(sender, instance, **kwargs):
     """
     if not _is_resource(instance) or instance.pk is None or not instance.live:
         return
-    from jiyue.library.models import Resource
-
     before = (
         Resource.objects.filter(pk=instance.pk, live=True)
         .exclude(live_revision_id=instance.live_revision_id)
@@ -66,15 +61,11 @@ def resource_pre_delete(sender, instance, **kwargs):
 
 
 def _live_resource(placement):
-    from jiyue.library.models import Resource
-
     return Resource.objects.filter(pk=placement.resource_id, live=True).first()
 
 
 def placement_pre_save(sender, instance, **kwargs):
     """An active placement about to stop showing a live resource: purge its pages now."""
-    from jiyue.portal.models import Placement, PlacementState
-
     if instance.pk is None:
         return
     before = Placement.objects.filter(pk=instance.pk).values("state", "column_id").first()
@@ -88,8 +79,6 @@ def placement_pre_save(sender, instance, **kwargs):
 
 
 def placement_post_save(sender, instance, **kwargs):
-    from jiyue.portal.models import PlacementState
-
     if instance.state != PlacementState.ACTIVE:
         return
     resource = _live_resource(instance)
@@ -98,8 +87,6 @@ def placement_post_save(sender, instance, **kwargs):
 
 
 def placement_pre_delete(sender, instance, **kwargs):
-    from jiyue.portal.models import PlacementState
-
     if instance.state != PlacementState.ACTIVE:
         return
     resource = _live_resource(instance)
@@ -109,8 +96,6 @@ def placement_pre_delete(sender, instance, **kwargs):
 
 def subscription_changed(sender, instance, **kwargs):
     """A subscription rule changed (saved, deleted, themes or organizations edited)."""
-    from jiyue.portal.models import ColumnSubscription
-
     if not isinstance(instance, ColumnSubscription):
         return  # m2m_changed with reverse=True: the instance is a Theme/Organization
     column = Page.objects.filter(pk=instance.column_id).first()
@@ -118,8 +103,6 @@ def subscription_changed(sender, instance, **kwargs):
 
 
 def subscription_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from jiyue.portal.models import ColumnSubscription
-
     if not action.startswith("post_"):
         return
     if reverse:
@@ -180,20 +163,16 @@ def site_saved(sender, instance, **kwargs):
 
 def gov_site_pre_save(sender, instance, **kwargs):
     """The host the site answered on before this save (a domain may change)."""
-    from jiyue.registry.hosting import serving_host
-    from jiyue.registry.models import GovSite
 
     if instance.pk is None:
         return
-    before = GovSite.objects.filter(pk=instance.pk).values_list("primary_domain", flat=True)
+    before = sender.objects.filter(pk=instance.pk).values_list("primary_domain", flat=True)
     for domain in before:
         invalidation.host_changed(serving_host(domain))
 
 
 def gov_site_changed(sender, instance, **kwargs):
     """Name, status or domain changed: every page shows the name; status gates access."""
-    from jiyue.registry.hosting import serving_host
-
     invalidation.host_changed(serving_host(instance.primary_domain))
     if instance.wagtail_site_id:
         site = Site.objects.filter(pk=instance.wagtail_site_id).first()

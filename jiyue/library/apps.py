@@ -17,7 +17,8 @@ def _setup_after_migrate(sender, app_config=None, **kwargs):
     permissions (``wagtailadmin.access_admin``), which a ``flush`` (transactional
     tests) deletes and only their own ``post_migrate`` creates again.
     """
-    last = list(django_apps.get_app_configs())[-1]
+    # post_migrate is sent only for apps with a models module, in INSTALLED_APPS order.
+    last = [c for c in django_apps.get_app_configs() if c.models_module is not None][-1]
     if getattr(app_config, "label", None) != last.label:
         return
     from .scheduling import ensure_sweep
@@ -44,8 +45,11 @@ class LibraryConfig(AppConfig):
     def ready(self):
         from wagtail.models import Revision
 
+        from . import signals
         from .scheduling import on_revision_saved
+        from .services import resource_classes
 
+        signals.connect_relays(resource_classes())
         post_migrate.connect(_setup_after_migrate, dispatch_uid="library-setup-workflow")
         post_save.connect(on_revision_saved, sender=Revision, dispatch_uid="library-revision")
         post_save.connect(_on_resource_saved, dispatch_uid="library-resource-expiry")

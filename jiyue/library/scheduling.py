@@ -17,6 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from wagtail.models import Revision
+
+from .models import Resource
 
 logger = logging.getLogger(__name__)
 
@@ -24,22 +27,16 @@ SWEEP_INTERVAL = datetime.timedelta(minutes=5)
 
 
 def _resource_base_ct():
-    from .models import Resource
-
     return ContentType.objects.get_for_model(Resource, for_concrete_model=False)
 
 
 def due_expirations(now):
     """Live resources whose expiry time has passed."""
-    from .models import Resource
-
     return Resource.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
 
 
 def due_revisions(now):
     """Resource revisions approved to go live before ``now``."""
-    from wagtail.models import Revision
-
     return Revision.objects.filter(
         base_content_type=_resource_base_ct(), approved_go_live_at__lt=now
     ).order_by("approved_go_live_at")
@@ -99,7 +96,8 @@ def enqueue_at(when, sweep=False):
 def _sweep_pending():
     """Whether a sweep is already waiting in the database queue (one chain only)."""
     try:
-        from django_tasks_db.models import DBTaskResult
+        # Optional: only with the database task backend installed.
+        from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
     except ImportError:  # pragma: no cover - db backend not installed
         return False
     path = f"{sweep_scheduled_resources.module_path}"

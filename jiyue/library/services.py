@@ -12,7 +12,15 @@ Distribution (which columns show a resource) is the portal's:
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import PROXY_MODELS, Resource, ResourceType, ShareScope, Validity
+from .models import (
+    PROXY_MODELS,
+    GuideItemType,
+    GuideScope,
+    Resource,
+    ResourceType,
+    ShareScope,
+    Validity,
+)
 from .workflow import (
     InterpretationRequired,
     set_organization_workflow,
@@ -22,6 +30,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "GuideItemType",
+    "GuideScope",
     "InterpretationRequired",
     "Resource",
     "ResourceType",
@@ -30,12 +40,18 @@ __all__ = [
     "create_draft",
     "live_resources",
     "publish_now",
+    "resource_classes",
     "set_organization_workflow",
     "setup_library_workflow",
     "unpublish",
     "waive_interpretation",
     "workflow_for_resource",
 ]
+
+
+def resource_classes():
+    """``Resource`` and its per-type proxies: the senders of a resource's signals."""
+    return [Resource, *PROXY_MODELS.values()]
 
 
 def live_resources():

@@ -21,6 +21,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType, WorkflowTask
+
+from jiyue.registry import services as registry
+from jiyue.registry.services import is_supervisor
+
+from .models import (
+    PROXY_MODELS,
+    HeldInterpretation,
+    IndexNumberCounter,
+    OrganizationWorkflow,
+    Resource,
+    ResourceType,
+)
 
 WORKFLOW_NAME = "信息发布审核"
 # rule: PUB-3 — content review and confidentiality review (保密审查) before release.
@@ -52,8 +65,6 @@ def grant_site_editors(group):
 
 
 def resource_models():
-    from .models import PROXY_MODELS, Resource
-
     return [Resource, *PROXY_MODELS.values()]
 
 
@@ -68,7 +79,6 @@ def workflow_for_resource(resource):
     """
     if not getattr(settings, "WAGTAIL_WORKFLOW_ENABLED", True):
         return None
-    from .models import OrganizationWorkflow
 
     if resource.source_org_id:
         org = resource.source_org
@@ -87,9 +97,6 @@ def workflow_for_resource(resource):
 
 def set_organization_workflow(organization, workflow, user):
     """Give ``organization`` its own review workflow (supervisors only)."""
-    from jiyue.registry.services import is_supervisor
-
-    from .models import OrganizationWorkflow
 
     if not is_supervisor(user):
         raise PermissionDenied(_("只有主管单位可以为机构指定审核流程。"))
@@ -130,9 +137,6 @@ def setup_library_workflow():
     The workflow is only created when missing, so a supervisor's later edits in
     Settings → Workflows are kept; group permissions are only ever added.
     """
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType, WorkflowTask
-
-    from .models import Resource
 
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
@@ -175,7 +179,6 @@ def waive_interpretation(policy, user, reason):
 
     Only an approver with ``library.waive_interpretation`` may do this.
     """
-    from .models import Resource
 
     if not (user.is_superuser or user.has_perm("library.waive_interpretation")):
         raise PermissionDenied(_("INTERP-1：只有审批人可以批准免于解读。"))
@@ -209,7 +212,6 @@ def publish_resource_revision(resource, revision, user=None, **kwargs):
       published in the same transaction.
     - Index numbers and a missing publish time are assigned on first publish.
     """
-    from .models import HeldInterpretation, Resource, ResourceType
 
     # The platform-owned fields come from the database row, never from an in-memory
     # instance or revision (e.g. a waiver typed into a draft is ignored).
@@ -270,7 +272,6 @@ def publish_resource_revision(resource, revision, user=None, **kwargs):
 
 def _after_first_publish(resource):
     """Assign publish time and index number the first time a resource is live."""
-    from .models import Resource
 
     row = Resource.objects.filter(pk=resource.pk).values(
         "live", "pub_date", "index_no", "resource_type", "source_org_id", "first_published_at"
@@ -296,9 +297,6 @@ def allocate_index_no(organization_id, when=None):
     and a per-organization, per-year sequence. Counters never go down, so a number
     is never reused.
     """
-    from jiyue.registry.models import Organization
-
-    from .models import IndexNumberCounter
 
     year = timezone.localtime(when or timezone.now()).year
     counter, _created = IndexNumberCounter.objects.select_for_update().get_or_create(
@@ -306,6 +304,6 @@ def allocate_index_no(organization_id, when=None):
     )
     IndexNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
     counter.refresh_from_db()
-    org = Organization.objects.get(pk=organization_id)
+    org = registry.organizations().get(pk=organization_id)
     code = f"{org.division_code or 'ORG'}{org.pk:04d}"
     return f"{code}/{year}-{counter.last_value:05d}"

@@ -29,12 +29,26 @@ from .distribution import (
     sites_showing,
     user_manages_column,
 )
-from .models import ColumnPage, ColumnSubscription, ColumnType, PlacementState, PlacementVia
+from .models import (
+    ColumnPage,
+    ColumnSubscription,
+    ColumnType,
+    FooterSettings,
+    HomePage,
+    InspectionClass,
+    Placement,
+    PlacementState,
+    PlacementVia,
+)
 
 __all__ = [
     "ColumnPage",
     "ColumnSubscription",
     "ColumnType",
+    "FooterSettings",
+    "HomePage",
+    "InspectionClass",
+    "Placement",
     "PlacementState",
     "PlacementVia",
     "accept",

@@ -12,6 +12,7 @@ from jiyue.library.services import ResourceType, Validity
 from jiyue.registry.services import serving_host
 
 from . import metadata
+from .models import ColumnPage
 from .services import column_showing_on_site, content_path, site_columns, site_resources
 from .site_context import site_context
 
@@ -153,8 +154,6 @@ def feed_links(request, page):
     site = site_context(request, page)
     if site.home is None:
         return []
-    from .models import ColumnPage
-
     links = []
     if page is not None and issubclass(page.specific_class or type(None), ColumnPage):
         url = page.get_url(request) or ""

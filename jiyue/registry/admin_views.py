@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
@@ -658,8 +659,6 @@ class SiteApplicationViewSet(ScopedModelViewSet):
 
     @cached_property
     def url_finder_class(self):
-        from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-
         inspect = self.get_url_name("inspect")
 
         class ApplicationURLFinder(ModelAdminURLFinder):

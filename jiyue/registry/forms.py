@@ -21,20 +21,17 @@ from .models import (
     SiteApplication,
     SiteStatus,
 )
+from .services import is_supervisor, organization_for_user, organizations_in_scope
 
 # Merge-plan fields: set by the supervisor, read-only for site staff.
 PLAN_FIELDS = ("plan_action", "plan_target", "plan_deadline")
 
 
 def _is_supervisor(user):
-    from .services import is_supervisor
-
     return is_supervisor(user)
 
 
 def _user_org(user):
-    from .services import organization_for_user
-
     return organization_for_user(user)
 
 
@@ -104,8 +101,6 @@ class OrganizationForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         if user is not None and not _is_supervisor(user) and "parent" in self.fields:
-            from .services import organizations_in_scope
-
             org = _user_org(user)
             self.fields["parent"].queryset = (
                 organizations_in_scope(org) if org else Organization.objects.none()

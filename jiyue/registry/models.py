@@ -18,7 +18,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting
 
-from jiyue.standards import validators
+from jiyue.standards import rule, validators
 
 
 class OrgType(models.TextChoices):
@@ -353,8 +353,6 @@ class GovSite(ClusterableModel):
                         portal.primary_domain,
                     )
         if domain:
-            from .models import SiteAlias
-
             aliases = SiteAlias.objects.filter(domain=domain)
             if self.pk:
                 aliases = aliases.exclude(site_id=self.pk)
@@ -367,8 +365,6 @@ class GovSite(ClusterableModel):
 
     def check_org_may_have_site(self, org, errors):
         """Rule: SITE-4 — towns/streets and units publish through the parent site."""
-        from jiyue.standards import rule
-
         if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
             errors.setdefault("organization", []).append(
                 _("SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。")

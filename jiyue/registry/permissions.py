@@ -6,7 +6,10 @@ their own site(s) (see :func:`jiyue.registry.services.sites_for_user`), supervis
 see all. The admin viewsets use them for listings, choosers, edit and delete views.
 """
 
+from django.db.models import Q
 from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from .services import is_supervisor, organization_for_user, organizations_in_scope, sites_for_user
 
 
 class ScopedModelPermissionPolicy(ModelPermissionPolicy):
@@ -36,8 +39,6 @@ class ScopedModelPermissionPolicy(ModelPermissionPolicy):
 
 class GovSitePermissionPolicy(ScopedModelPermissionPolicy):
     def scope_queryset(self, user, queryset):
-        from .services import sites_for_user
-
         return queryset.filter(pk__in=sites_for_user(user).values("pk"))
 
 
@@ -45,10 +46,6 @@ class SiteApplicationPermissionPolicy(ScopedModelPermissionPolicy):
     """Applicants see their site's applications; reviewers also those awaiting them."""
 
     def scope_queryset(self, user, queryset):
-        from django.db.models import Q
-
-        from .services import is_supervisor, organization_for_user, sites_for_user
-
         if is_supervisor(user):
             return queryset
         org = organization_for_user(user)
@@ -63,8 +60,6 @@ class OrganizationPermissionPolicy(ScopedModelPermissionPolicy):
     """Staff see their own organization and those below it; supervisors see all."""
 
     def scope_queryset(self, user, queryset):
-        from .services import is_supervisor, organization_for_user, organizations_in_scope
-
         if is_supervisor(user):
             return queryset
         org = organization_for_user(user)

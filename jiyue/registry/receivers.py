@@ -6,12 +6,11 @@ from wagtail.models import Site
 
 from .hosting import sync_site
 from .models import GovSite, SiteAlias
+from .services import invalidate_host_cache
 
 
 @receiver(post_save, sender=GovSite)
 def gov_site_saved(sender, instance, **kwargs):
-    from .services import invalidate_host_cache
-
     sync_site(instance)
     invalidate_host_cache()
 
@@ -21,6 +20,4 @@ def gov_site_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def hosts_changed(sender, **kwargs):
-    from .services import invalidate_host_cache
-
     invalidate_host_cache()

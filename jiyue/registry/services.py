@@ -1,16 +1,29 @@
 """The registry's public functions. Other apps call these, never the tables directly."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from wagtail.log_actions import log
 
 from .hosting import editors_group, provision, serving_host, site_collection, sync_site
 from .lifecycle import decide, go_live, review_chain, submit_application, withdraw
-from .models import GovSite, Organization, OrgType, SiteAlias, SiteStatus, StaffMembership
+from .models import (
+    GovSite,
+    Organization,
+    OrgType,
+    SiteAlias,
+    SiteStatus,
+    SiteType,
+    StaffMembership,
+)
 
 __all__ = [
     "OrgType",
     "SiteStatus",
+    "SiteType",
+    "add_staff_member",
+    "create_organization",
     "decide",
     "editors_group",
     "go_live",
@@ -20,7 +33,10 @@ __all__ = [
     "invalidate_host_cache",
     "is_supervisor",
     "organization_for_user",
+    "organizations",
+    "organizations_in_scope",
     "provision",
+    "register_site",
     "review_chain",
     "serving_host",
     "site_collection",
@@ -36,9 +52,49 @@ HOST_CACHE_VERSION_KEY = "jiyue:registry:host-version"
 # --- Who may see what -------------------------------------------------------
 
 
+# --- Records: organizations, staff, sites ------------------------------------------
+
+
+@transaction.atomic
+def create_organization(user=None, **fields):
+    """Create an organization (机构) validated by the registry's rules; logged."""
+    org = Organization(**fields)
+    org.full_clean()
+    org.save()
+    log(org, "wagtail.create", user=user)
+    return org
+
+
+@transaction.atomic
+def add_staff_member(member, organization, user=None):
+    """Make ``member`` staff of ``organization`` (their sites follow from it); logged."""
+    membership = StaffMembership.objects.create(user=member, organization=organization)
+    log(membership, "wagtail.create", user=user)
+    return membership
+
+
+@transaction.atomic
+def register_site(user=None, **fields):
+    """Register a site record (政府网站) validated by the rules (NAME-1, DOMAIN-*, SITE-3…).
+
+    The record starts as planned (拟开设); it is opened only through the lifecycle
+    (``submit_application`` → ``decide`` → ``go_live``, rule: SITE-6).
+    """
+    gov_site = GovSite(**fields)
+    gov_site.full_clean()
+    gov_site.save()
+    log(gov_site, "wagtail.create", user=user)
+    return gov_site
+
+
 def gov_sites(**filters):
     """Site records (政府网站), optionally filtered (``organization__org_type=…``)."""
     return GovSite.objects.filter(**filters)
+
+
+def organizations(**filters):
+    """Organizations (机构), optionally filtered."""
+    return Organization.objects.filter(**filters)
 
 
 def organization_for_user(user):

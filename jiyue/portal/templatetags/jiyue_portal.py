@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from .. import metadata
 from ..site_context import site_context
+from ..views import feed_links
 
 register = template.Library()
 
@@ -42,8 +43,6 @@ def jiyue_meta_tags(context):
 @register.simple_tag(takes_context=True)
 def jiyue_feed_links(context):
     """``<link rel="alternate">`` to the RSS feeds of this column and of the site."""
-    from ..views import feed_links
-
     request, page = _request_and_page(context)
     if request is None:
         return ""
