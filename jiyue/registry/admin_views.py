@@ -35,7 +35,7 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.permissions import policy_registry
 
 from . import lifecycle
 from .forms import DecisionForm, GovSiteForm, OrganizationForm, SiteApplicationForm
@@ -47,21 +47,6 @@ from .models import (
     SiteStatus,
     StepDecision,
 )
-from .permissions import (
-    GovSitePermissionPolicy,
-    OrganizationPermissionPolicy,
-    SiteApplicationPermissionPolicy,
-)
-
-# Registered before any view asks for a policy (Wagtail 8: register, do not set
-# ``permission_policy`` on the viewset).
-for _model, _policy in (
-    (GovSite, GovSitePermissionPolicy),
-    (Organization, OrganizationPermissionPolicy),
-    (SiteApplication, SiteApplicationPermissionPolicy),
-):
-    if policy_registry.get_by_type(_model, fallback=False) is None:
-        register_permission_policy(_model, _policy(_model))
 
 ANY_ACTION = ["add", "change", "delete", "view"]
 REGISTRY_MENU_HOOK = "register_registry_menu_item"

@@ -8,4 +8,8 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        """Permission policies and receivers, registered here, not on import."""
+        from . import permissions, receivers
+
+        permissions.register_policies()
+        receivers.connect()

@@ -8,7 +8,9 @@ see all. The admin viewsets use them for listings, choosers, edit and delete vie
 
 from django.db.models import Q
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
+from .models import GovSite, Organization, SiteApplication
 from .services import is_supervisor, organization_for_user, organizations_in_scope, sites_for_user
 
 
@@ -66,3 +68,18 @@ class OrganizationPermissionPolicy(ScopedModelPermissionPolicy):
         if org is None:
             return queryset.none()
         return queryset.filter(pk__in=organizations_in_scope(org).values("pk"))
+
+
+def register_policies():
+    """Register the registry's scoped policies (called from ``RegistryConfig.ready``).
+
+    Registered before any view asks for a policy (Wagtail 8: register, do not set
+    ``permission_policy`` on the viewset); never twice.
+    """
+    for model, policy in (
+        (GovSite, GovSitePermissionPolicy),
+        (Organization, OrganizationPermissionPolicy),
+        (SiteApplication, SiteApplicationPermissionPolicy),
+    ):
+        if policy_registry.get_by_type(model, fallback=False) is None:
+            register_permission_policy(model, policy(model))

@@ -1,7 +1,9 @@
-"""Keep the host cache and the Wagtail site in step with the registry record."""
+"""Keep the host cache and the Wagtail site in step with the registry record.
+
+Connected by :func:`connect`, called from ``RegistryConfig.ready()``.
+"""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from wagtail.models import Site
 
 from .hosting import sync_site
@@ -9,15 +11,21 @@ from .models import GovSite, SiteAlias
 from .services import invalidate_host_cache
 
 
-@receiver(post_save, sender=GovSite)
 def gov_site_saved(sender, instance, **kwargs):
     sync_site(instance)
     invalidate_host_cache()
 
 
-@receiver(post_save, sender=SiteAlias)
-@receiver(post_delete, sender=SiteAlias)
-@receiver(post_save, sender=Site)
-@receiver(post_delete, sender=Site)
 def hosts_changed(sender, **kwargs):
     invalidate_host_cache()
+
+
+def connect():
+    post_save.connect(gov_site_saved, sender=GovSite, dispatch_uid="registry:gov-site-saved")
+    for signal in (post_save, post_delete):
+        for sender in (SiteAlias, Site):
+            signal.connect(
+                hosts_changed,
+                sender=sender,
+                dispatch_uid=f"registry:hosts-changed:{signal is post_save}:{sender.__name__}",
+            )
