@@ -8,7 +8,7 @@ into, alias domain → 301 to the primary domain (rule: DOMAIN-5), unknown host 
 
 from django.conf import settings
 
-from . import services
+from . import services, views
 
 # Paths served by the platform itself on every host name.
 PLATFORM_PREFIXES = (
@@ -36,16 +36,16 @@ class SiteStatusMiddleware:
             settings, "JIYUE_PLATFORM_HOSTS", ("localhost", "127.0.0.1", "testserver")
         )
         if host in platform_hosts:
-            return services.platform_directory_response(request)
+            return views.platform_directory_response(request)
         entry = services.host_entry(host)
         if entry is None:
-            return services.notice_response(request, "unknown", None)
+            return views.notice_response(request, "unknown", None)
         request.gov_site_id = entry["site_id"]
         if entry["alias_of"]:
-            return services.redirect_to_host(request, entry["alias_of"], keep_path=True)
+            return views.redirect_to_host(request, entry["alias_of"], keep_path=True)
         status = entry["status"]
         if status == "online":
             return self.get_response(request)
         if status == "merged" and entry["merged_into_host"]:
-            return services.redirect_to_host(request, entry["merged_into_host"], keep_path=False)
-        return services.notice_response(request, status, entry)
+            return views.redirect_to_host(request, entry["merged_into_host"], keep_path=False)
+        return views.notice_response(request, status, entry)

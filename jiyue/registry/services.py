@@ -2,8 +2,6 @@
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import render
 from wagtail.log_actions import log
 
 from .hosting import editors_group, provision, serving_host, site_collection, sync_site
@@ -222,55 +220,3 @@ def gov_site_for_request(request):
         cached = GovSite.objects.select_related("organization", "wagtail_site").get(pk=site_id)
         request._gov_site = cached
     return cached
-
-
-def redirect_to_host(request, host, keep_path=True):
-    port = request.get_port()
-    netloc = host if port in ("80", "443") else f"{host}:{port}"
-    path = request.get_full_path() if keep_path else "/"
-    return HttpResponsePermanentRedirect(f"{request.scheme}://{netloc}{path}")
-
-
-NOTICE_STATUS = {
-    "offline": 503,
-    "closed": 410,
-    "unknown": 404,
-    "planned": 503,
-    "preparing": 503,
-    "merged": 410,
-}
-
-
-def notice_response(request, status, entry):
-    """A Chinese notice page for a site that is not online, with the right status."""
-    response = render(
-        request,
-        "registry/site_notice.html",
-        {"state": status, "entry": entry or {}},
-        status=NOTICE_STATUS.get(status, 404),
-    )
-    if status == "offline":
-        response["Retry-After"] = "3600"
-    return response
-
-
-def platform_directory_response(request):
-    """The platform's own landing page: a directory of the sites it hosts."""
-    if request.path != "/":
-        return notice_response(request, "unknown", None)
-    sites = (
-        GovSite.objects.filter(status=SiteStatus.ONLINE, wagtail_site__isnull=False)
-        .select_related("organization")
-        .order_by("site_type", "name")
-    )
-    port = request.get_port()
-    rows = [
-        {
-            "site": s,
-            "url": f"{request.scheme}://{serving_host(s.primary_domain)}"
-            + ("" if port in ("80", "443") else f":{port}")
-            + "/",
-        }
-        for s in sites
-    ]
-    return render(request, "registry/platform_directory.html", {"rows": rows})
