@@ -43,7 +43,7 @@ from wagtail.log_actions import registry as log_registry
 
 from jiyue.standards import validators
 
-from .models import (
+from ..models import (
     GovSite,
     MergePlanSettings,
     Organization,
