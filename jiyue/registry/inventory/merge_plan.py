@@ -1,0 +1,230 @@
+"""The merge plan (整合计划) at a glance: deadlines, progress, districts, findings."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    GovSite,
+    MergePlanSettings,
+    Organization,
+    PlanAction,
+    SiteStatus,
+    SiteType,
+)
+from .findings import compliance_findings
+from .formats import DISTRICT_LEVEL_TYPES, GOVERNMENT_TYPES
+
+# --- The merge plan at a glance --------------------------------------------------------
+
+DONE_STATUSES = (SiteStatus.MERGED, SiteStatus.CLOSED)
+PLANNED_ACTIONS = (PlanAction.MERGE, PlanAction.CLOSE)
+
+
+@dataclass
+class DeadlineProgress:
+    label: str
+    deadline: datetime.date | None
+    total: int = 0
+    done: int = 0
+    remaining: int = 0
+    overdue: int = 0
+
+    @property
+    def percent_done(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class OverdueSite:
+    site: GovSite
+    deadline: datetime.date
+    days: int
+
+
+@dataclass
+class DistrictCount:
+    code: str
+    name: str
+    total: int = 0
+    legacy: int = 0
+    remaining: int = 0
+
+
+@dataclass
+class MergePlanOverview:
+    """The figures of the "整合计划" view; see :func:`merge_plan_overview`."""
+
+    today: datetime.date
+    settings: MergePlanSettings
+    total: int = 0
+    by_status: list = field(default_factory=list)  # [(label, count)]
+    by_type: list = field(default_factory=list)
+    by_action: list = field(default_factory=list)
+    on_platform: int = 0
+    legacy: int = 0
+    registered_only: int = 0
+    by_district: list = field(default_factory=list)  # [DistrictCount]
+    in_plan: int = 0
+    done: int = 0
+    undecided: int = 0
+    deadlines: list = field(default_factory=list)  # [DeadlineProgress]
+    overdue: list = field(default_factory=list)  # [OverdueSite]
+    findings_by_rule: list = field(default_factory=list)  # [(rule_id, count)]
+    sites_with_findings: int = 0
+
+    @property
+    def remaining(self):
+        return self.in_plan - self.done
+
+    @property
+    def percent_done(self):
+        return round(100 * self.done / self.in_plan) if self.in_plan else 0
+
+
+def is_district_level(org):
+    """True when ``org`` sits in a district (区及以下): the district deadline applies."""
+    for node in [org, *org.ancestors()]:
+        if node.org_type in DISTRICT_LEVEL_TYPES:
+            return True
+    return False
+
+
+def effective_deadline(site, plan_settings):
+    """The site's own deadline, else the supervisor's default for its level."""
+    if site.plan_deadline:
+        return site.plan_deadline
+    if is_district_level(site.organization):
+        return plan_settings.district_deadline
+    return plan_settings.department_deadline
+
+
+def in_merge_plan(site):
+    """Counted by the plan: to be merged or closed, or already merged or closed."""
+    return site.plan_action in PLANNED_ACTIONS or site.status in DONE_STATUSES
+
+
+def _wire_organizations():
+    """All organizations with their parents attached in memory (no query per ancestor)."""
+    orgs = {org.pk: org for org in Organization.objects.all()}
+    for org in orgs.values():
+        parent = orgs.get(org.parent_id)
+        if parent is not None:
+            org.parent = parent
+    return orgs
+
+
+def merge_plan_overview(today=None, with_findings=True):
+    """The figures of the supervisor's "整合计划" view, from the whole registry.
+
+    Two queries (organizations, sites), the rest in memory: an inventory has
+    thousands of sites. ``with_findings=False`` skips the compliance check (the
+    dashboard panel does not show it).
+    """
+    overview = MergePlanOverview(
+        today=today or timezone.localdate(), settings=MergePlanSettings.load()
+    )
+    orgs = _wire_organizations()
+    sites = list(GovSite.objects.select_related("plan_target").order_by("name"))
+    for site in sites:
+        site.organization = orgs[site.organization_id]
+    statuses = Counter(s.status for s in sites)
+    types = Counter(s.site_type for s in sites)
+    actions = Counter(s.plan_action for s in sites)
+    overview.total = len(sites)
+    overview.by_status = [(c.label, statuses[c.value]) for c in SiteStatus]
+    overview.by_type = [(c.label, types[c.value]) for c in SiteType]
+    overview.by_action = [(c.label, actions[c.value]) for c in PlanAction]
+    overview.on_platform = sum(1 for s in sites if s.wagtail_site_id)
+    overview.legacy = sum(1 for s in sites if s.is_legacy)
+    overview.registered_only = sum(1 for s in sites if not s.wagtail_site_id and not s.is_legacy)
+    overview.undecided = sum(
+        1
+        for s in sites
+        if s.is_legacy and s.plan_action == PlanAction.UNDECIDED and s.status not in DONE_STATUSES
+    )
+    _count_progress(overview, sites)
+    _count_districts(overview, sites, orgs)
+    if with_findings:
+        _count_findings(overview, sites)
+    return overview
+
+
+def _count_progress(overview, sites):
+    """Done, remaining and overdue per deadline (rule: the supervisor's MergePlanSettings)."""
+    plan_settings, today = overview.settings, overview.today
+    department = DeadlineProgress(_("市级部门"), plan_settings.department_deadline)
+    district = DeadlineProgress(_("区及以下"), plan_settings.district_deadline)
+    own = DeadlineProgress(_("单独设定期限"), None)
+    for site in sites:
+        if not in_merge_plan(site):
+            continue
+        if site.plan_deadline:
+            group = own
+        elif is_district_level(site.organization):
+            group = district
+        else:
+            group = department
+        overview.in_plan += 1
+        group.total += 1
+        if site.status in DONE_STATUSES:
+            overview.done += 1
+            group.done += 1
+            continue
+        group.remaining += 1
+        deadline = effective_deadline(site, plan_settings)
+        if deadline < today:
+            group.overdue += 1
+            overview.overdue.append(OverdueSite(site, deadline, (today - deadline).days))
+    overview.overdue.sort(key=lambda o: (-o.days, o.site.name))
+    overview.deadlines = [department, district, own]
+
+
+def _count_districts(overview, sites, orgs):
+    """Sites per division code, named after that division's government (区域)."""
+    names = {}
+    for org in sorted(orgs.values(), key=lambda o: o.org_type not in GOVERNMENT_TYPES):
+        if org.division_code:
+            names.setdefault(org.division_code, org.name)
+    districts = {}
+    for site in sites:
+        code = site.division_code
+        entry = districts.get(code)
+        if entry is None:
+            entry = districts[code] = DistrictCount(code, names.get(code, ""))
+        entry.total += 1
+        entry.legacy += int(site.is_legacy)
+        entry.remaining += int(in_merge_plan(site) and site.status not in DONE_STATUSES)
+    overview.by_district = sorted(districts.values(), key=lambda d: (d.code == "", d.code))
+
+
+def _count_findings(overview, sites):
+    portals_by_org = defaultdict(list)
+    for site in sites:
+        if site.site_type == SiteType.PORTAL and site.status not in DONE_STATUSES:
+            portals_by_org[site.organization_id].append(site)
+    findings = Counter()
+    for site in sites:
+        if site.status in DONE_STATUSES:
+            continue  # merged or closed: nothing left to fix
+        site_findings = compliance_findings(
+            site, parent_portal=_parent_portal_in_memory(site, portals_by_org)
+        )
+        if site_findings:
+            overview.sites_with_findings += 1
+            findings.update(rule_id for rule_id, _m in site_findings)
+    overview.findings_by_rule = sorted(findings.items())
+
+
+def _parent_portal_in_memory(site, portals_by_org):
+    """:meth:`GovSite.parent_portal` over preloaded data (one walk, no queries)."""
+    if site.site_type != SiteType.DEPARTMENT:
+        return None
+    for org in [site.organization, *site.organization.ancestors()]:
+        for portal in portals_by_org.get(org.pk, ()):
+            if portal.pk != site.pk:
+                return portal
+    return None
