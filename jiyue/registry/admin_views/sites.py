@@ -37,9 +37,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permissions import policy_registry
 
-from . import lifecycle
-from .forms import DecisionForm, GovSiteForm, OrganizationForm, SiteApplicationForm
-from .models import (
+from .. import lifecycle
+from ..forms import DecisionForm, GovSiteForm, OrganizationForm, SiteApplicationForm
+from ..models import (
     ApplicationStatus,
     GovSite,
     Organization,
