@@ -1,6 +1,12 @@
-"""Registers the registry's admin: each module below owns its own hooks."""
+"""Registers the registry's admin: the “网站注册” menu group here; the inventory and
+merge-plan dashboard registers its own hooks in ``inventory_admin``."""
 
-from . import (
-    admin_views,  # noqa: F401  organizations, site records, applications
-    inventory_admin,  # noqa: F401  inventory and merge-plan dashboard
-)
+from wagtail import hooks
+
+from . import inventory_admin  # noqa: F401  inventory and merge-plan dashboard
+from .admin_views import RegistryViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_registry_viewsets():
+    return RegistryViewSetGroup()
