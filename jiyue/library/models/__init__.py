@@ -1,0 +1,3 @@
+"""Library data; see :mod:`.resources`."""
+
+from .resources import *  # noqa: F403
