@@ -6,7 +6,6 @@ are proxy models (see :mod:`jiyue.library.wagtail_hooks`). Review, revisions,
 locking and scheduling come from Wagtail's snippet mixins (rule: PUB-3).
 """
 
-import re
 import uuid
 
 from django.conf import settings
@@ -27,147 +26,22 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-PUB_DATE_FORMAT = "%Y-%m-%d %H:%M"  # rule: META-7
+from jiyue.registry.services import organizations_in_scope
 
-
-class ResourceType(models.TextChoices):
-    NEWS = "news", _("工作动态")
-    NOTICE = "notice", _("通知公告")
-    POLICY = "policy", _("政策文件")
-    INTERPRETATION = "interpretation", _("政策解读")
-    RESPONSE = "response", _("回应关切")
-    DATA_RELEASE = "data_release", _("数据发布")
-    SERVICE_GUIDE = "service_guide", _("办事指南")
-    TOPIC = "topic", _("专题")
-
-
-class ResourceClass(models.TextChoices):
-    """Resource classes (rule: LIB-4, CONFIG-18)."""
-
-    GOV_DOCUMENT = "gov_document", _("政务文件")
-    GOV_NEWS = "gov_news", _("政务动态")
-    GOV_SERVICE = "gov_service", _("政务服务")
-    INTERACTION = "interaction", _("互动交流")
-    DATA = "data", _("数据")
-    OTHER = "other", _("其他")
-
-
-# Default resource class of each type (rule: LIB-4); editable per resource.
-DEFAULT_CLASS = {
-    ResourceType.NEWS: ResourceClass.GOV_NEWS,
-    ResourceType.NOTICE: ResourceClass.GOV_NEWS,
-    ResourceType.POLICY: ResourceClass.GOV_DOCUMENT,
-    ResourceType.INTERPRETATION: ResourceClass.GOV_DOCUMENT,
-    ResourceType.RESPONSE: ResourceClass.INTERACTION,
-    ResourceType.DATA_RELEASE: ResourceClass.DATA,
-    ResourceType.SERVICE_GUIDE: ResourceClass.GOV_SERVICE,
-    ResourceType.TOPIC: ResourceClass.OTHER,
-}
-
-
-class ShareScope(models.TextChoices):
-    """共享类型 (rule: LIB-5)."""
-
-    UNCONDITIONAL = "unconditional", _("无条件共享")
-    CONDITIONAL = "conditional", _("有条件共享")
-    NONE = "none", _("不予共享")
-
-
-class Validity(models.TextChoices):
-    """Validity of a policy document (rule: PUB-5)."""
-
-    VALID = "valid", _("有效")
-    REVISED = "revised", _("已修订")
-    REPEALED = "repealed", _("已废止")
-    INVALID = "invalid", _("失效")
-
-
-class InterpretationForm(models.TextChoices):
-    """Forms of a 解读 (rule: INTERP-3)."""
-
-    TEXT = "text", _("文字")
-    GRAPHIC = "graphic", _("图表图解")
-    VIDEO = "video", _("视频")
-    AUDIO = "audio", _("音频")
-    ANIMATION = "animation", _("动漫")
-
-
-class GuideItemType(models.TextChoices):
-    """事项类型 (rule: GUIDE-6)."""
-
-    LICENSING = "licensing", _("行政许可")
-    CONFIRMATION = "confirmation", _("行政确认")
-    ADJUDICATION = "adjudication", _("行政裁决")
-    PAYMENT = "payment", _("行政给付")
-    REWARD = "reward", _("行政奖励")
-    FILING = "filing", _("行政备案")
-    OTHER_POWER = "other_power", _("其他行政权力")
-    PUBLIC_SERVICE = "public_service", _("公共服务")
-
-
-class GuideScope(models.TextChoices):
-    """受理范围 (rule: GUIDE-3)."""
-
-    PERSON = "person", _("个人")
-    LEGAL_PERSON = "legal_person", _("法人")
-    BOTH = "both", _("个人及法人")
-
-
-# rule: GUIDE-3 — supervision phone "区号-号码".
-GUIDE_PHONE_RE = re.compile(r"^\d{3,4}-\d{7,8}$")
-
-# rule: GUIDE-1 — the ten key element categories, as (field name(s), label).
-GUIDE_CATEGORIES = [
-    (("guide_item_name",), _("事项名称")),
-    (("guide_legal_basis",), _("设定依据")),
-    (("guide_conditions",), _("申请条件")),
-    (("guide_materials",), _("办理材料")),
-    (("guide_location",), _("办理地点")),
-    (("guide_agency",), _("办理机构")),
-    (("guide_fee_standard", "guide_is_free"), _("收费标准")),
-    (("guide_hours",), _("办理时间")),
-    (("guide_phone",), _("联系电话")),
-    (("guide_process",), _("办理流程")),
-]
-
-
-class Theme(models.Model):
-    """A node of the theme classification (主题分类), a configurable tree.
-
-    Seeded with the State Council theme classification (data migration 0002).
-    """
-
-    code = models.CharField(_("分类代码"), max_length=20, unique=True)
-    name = models.CharField(_("分类名称"), max_length=50)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级分类"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-
-    class Meta:
-        verbose_name = _("主题分类")
-        verbose_name_plural = _("主题分类")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self):
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
-
-    def descendant_ids(self):
-        """This node's id and those of every node below it."""
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = list(
-                Theme.objects.filter(parent_id__in=frontier)
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            ids.update(frontier)
-        return ids
+from .choices import (
+    DEFAULT_CLASS,
+    GUIDE_CATEGORIES,
+    GUIDE_PHONE_RE,
+    PUB_DATE_FORMAT,
+    GuideItemType,
+    GuideScope,
+    InterpretationForm,
+    ResourceClass,
+    ResourceType,
+    ShareScope,
+    Validity,
+)
+from .taxonomy import Theme
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -402,8 +276,6 @@ class Resource(
         A bulk import sets ``_scope_cache`` (a dict shared by the batch) so the check
         costs one query per distinct site/organization pair, not one per line.
         """
-        from jiyue.registry.services import organizations_in_scope
-
         cache = getattr(self, "_scope_cache", None)
         key = (self.owner_site_id, self.source_org_id)
         if cache is not None and key in cache:
@@ -439,7 +311,7 @@ class Resource(
         (:mod:`jiyue.library.importing`) applies the same rules batch-wise and sends
         the lines it cannot batch through here.
         """
-        from .workflow import publish_resource_revision
+        from ..workflow import publish_resource_revision
 
         return publish_resource_revision(self, revision, user=user, **kwargs)
 
@@ -448,7 +320,7 @@ class Resource(
 
     def get_workflow(self):
         """The workflow of the source organization, else the model's default."""
-        from .workflow import workflow_for_resource
+        from ..workflow import workflow_for_resource
 
         return workflow_for_resource(self)
 
@@ -543,145 +415,3 @@ PROXY_MODELS = {
     ResourceType.SERVICE_GUIDE: ServiceGuideResource,
     ResourceType.TOPIC: TopicResource,
 }
-
-
-# --- Index numbers ----------------------------------------------------------------
-
-
-class IndexNumberCounter(models.Model):
-    """The last disclosure index number (索引号) issued per organization and year.
-
-    Counters only go up, so a number is never issued twice even if its resource is
-    deleted.
-    """
-
-    organization = models.ForeignKey(
-        "registry.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="lib_index_counter_uniq")
-        ]
-
-    def __str__(self):
-        return f"{self.organization_id}/{self.year}: {self.last_value}"
-
-
-class HeldInterpretation(models.Model):
-    """An approved interpretation waiting to be released together with its policy.
-
-    rule: INTERP-1 / TIME-5 — when an interpretation is approved before its policy is
-    live, its approved revision is held here and published in the same transaction
-    as the policy.
-    """
-
-    interpretation = models.OneToOneField(
-        Resource, on_delete=models.CASCADE, related_name="held_release"
-    )
-    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
-    held_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    held_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("待随政策发布的解读")
-        verbose_name_plural = _("待随政策发布的解读")
-
-    def __str__(self):
-        return f"{self.interpretation_id} @ {self.revision_id}"
-
-
-class OrganizationWorkflow(models.Model):
-    """Which review workflow an organization's resources go through.
-
-    Wagtail assigns snippet workflows per model; this lets the supervisor give an
-    organization (and, unless overridden, the organizations below it) its own.
-    """
-
-    organization = models.OneToOneField(
-        "registry.Organization",
-        verbose_name=_("机构"),
-        on_delete=models.CASCADE,
-        related_name="library_workflow",
-    )
-    workflow = models.ForeignKey(
-        "wagtailcore.Workflow",
-        verbose_name=_("审核流程"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("机构审核流程")
-        verbose_name_plural = _("机构审核流程")
-
-    def __str__(self):
-        return f"{self.organization} → {self.workflow}"
-
-
-# --- API tokens -------------------------------------------------------------------
-
-
-class ApiToken(models.Model):
-    """A write-API token of another government system, scoped to one organization."""
-
-    organization = models.ForeignKey(
-        "registry.Organization",
-        verbose_name=_("机构"),
-        on_delete=models.CASCADE,
-        related_name="library_api_tokens",
-    )
-    name = models.CharField(_("名称"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked = models.BooleanField(_("已吊销"), default=False)
-
-    class Meta:
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def hash_key(key):
-        import hashlib
-
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @classmethod
-    def issue(cls, organization, name, created_by=None):
-        """Create a token; return ``(token, raw_key)``. The raw key is shown once."""
-        import secrets
-
-        key = secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            organization=organization,
-            name=name,
-            key_hash=cls.hash_key(key),
-            prefix=key[:8],
-            created_by=created_by,
-        )
-        return token, key
-
-    @classmethod
-    def authenticate(cls, key):
-        if not key:
-            return None
-        token = (
-            cls.objects.select_related("organization")
-            .filter(key_hash=cls.hash_key(key), revoked=False)
-            .first()
-        )
-        if token is not None:
-            cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token
