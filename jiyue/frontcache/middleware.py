@@ -12,19 +12,13 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
+from jiyue.registry import services as registry
+
 from . import services
 
 HEADER = "X-Jiyue-Cache"
-# Platform paths are never pages of a site (same list as SiteStatusMiddleware's).
-EXCLUDED_PREFIXES = (
-    "/admin/",
-    "/django-admin/",
-    "/api/",
-    "/static/",
-    "/media/",
-    "/documents/",
-    "/_util/",
-)
+# Platform paths are never pages of a site (the registry's list, as SiteStatusMiddleware's).
+EXCLUDED_PREFIXES = registry.PLATFORM_PREFIXES
 UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 
 

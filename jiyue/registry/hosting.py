@@ -35,6 +35,19 @@ REGISTRY_PERMISSIONS = [
 ]
 
 
+# Paths served by the platform itself on every host name (admin, API, static and
+# media files): never a page of a site, never cached as one.
+PLATFORM_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/_util/",
+)
+
+
 def serving_host(domain):
     """The host name this installation answers on for a registered ``domain``.
 

@@ -9,17 +9,7 @@ into, alias domain → 301 to the primary domain (rule: DOMAIN-5), unknown host 
 from django.conf import settings
 
 from . import services, views
-
-# Paths served by the platform itself on every host name.
-PLATFORM_PREFIXES = (
-    "/admin/",
-    "/django-admin/",
-    "/api/",
-    "/static/",
-    "/media/",
-    "/documents/",
-    "/_util/",
-)
+from .hosting import PLATFORM_PREFIXES
 
 
 class SiteStatusMiddleware:

@@ -4,7 +4,14 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.log_actions import log
 
-from .hosting import editors_group, provision, serving_host, site_collection, sync_site
+from .hosting import (
+    PLATFORM_PREFIXES,
+    editors_group,
+    provision,
+    serving_host,
+    site_collection,
+    sync_site,
+)
 from .lifecycle import decide, go_live, review_chain, submit_application, withdraw
 from .models import (
     GovSite,
@@ -17,6 +24,7 @@ from .models import (
 )
 
 __all__ = [
+    "PLATFORM_PREFIXES",
     "OrgType",
     "SiteStatus",
     "SiteType",

@@ -189,12 +189,18 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
+
 # Jiyue.
 # JIYUE_HOST_MAP rewrites registered domain suffixes to the host names this
 # installation answers on, longest suffix first, e.g. "beijing.gov.cn=localhost"
 # serves www.beijing.gov.cn at www.localhost. Empty in production: sites answer on
 # their registered domains.
-JIYUE_HOST_MAP = dict(item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", "") if "=" in item)
+def host_map(default=""):
+    """``JIYUE_HOST_MAP`` ("suffix=replacement,…") as a dict; ``default`` when unset."""
+    return dict(item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", default) if "=" in item)
+
+
+JIYUE_HOST_MAP = host_map()
 # Rendered pages for anonymous readers, served by nginx (deploy/nginx/jiyue.conf) or,
 # without nginx, by jiyue.frontcache's middleware.
 JIYUE_FRONTCACHE_ROOT = Path(os.environ.get("JIYUE_FRONTCACHE_ROOT", VAR_DIR / "frontcache"))

@@ -7,16 +7,12 @@ from pathlib import Path
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_list
+from .base import MIDDLEWARE, host_map
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-JIYUE_HOST_MAP = dict(
-    item.split("=", 1)
-    for item in env_list("JIYUE_HOST_MAP", "beijing.gov.cn=localhost,gov.cn=localhost")
-    if "=" in item
-)
+JIYUE_HOST_MAP = host_map("beijing.gov.cn=localhost,gov.cn=localhost")
 ALLOWED_HOSTS = ["*"]
 
 # `JIYUE_TEST_DB=postgres pytest` runs the suite on PostgreSQL: only the engine has to
