@@ -15,18 +15,17 @@ as those names and inspection crawlers compare them verbatim (rule: META-6).
 
 import re
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from jiyue.standards.formats import PUB_DATE_FORMAT, format_pub_date
+
 from .models import ColumnPage, ColumnType, HomePage
 
 # rule: META-7 — the publish time is Beijing time, whatever TIME_ZONE a deployment sets.
-BEIJING = ZoneInfo("Asia/Shanghai")
-PUBDATE_FORMAT = "%Y-%m-%d %H:%M"
+PUBDATE_FORMAT = PUB_DATE_FORMAT
 PUBDATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 
 # Page kinds (rule: META-3 placement).
@@ -55,13 +54,9 @@ COLUMN_TYPE_LABELS = frozenset(str(label) for label in ColumnType.labels)
 DESCRIPTION_LENGTH = 120
 
 
-def format_pubdate(value):
-    """``YYYY-MM-DD HH:MM`` in Beijing time (rule: META-7, DESIGN-3)."""
-    if value is None:
-        return ""
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, BEIJING)
-    return value.astimezone(BEIJING).strftime(PUBDATE_FORMAT)
+# ``YYYY-MM-DD HH:MM`` in Beijing time (rule: META-7, DESIGN-3): the one formatter the
+# library's API and admin use too.
+format_pubdate = format_pub_date
 
 
 def page_kind(page):

@@ -5,6 +5,7 @@ Other apps call :func:`rule` for a configurable value and the functions in
 rule ID it enforces so an editor can look it up.
 """
 
+from .formats import format_pub_date
 from .rules import RULESET_VERSION, rule
 
-__all__ = ["RULESET_VERSION", "rule"]
+__all__ = ["RULESET_VERSION", "format_pub_date", "rule"]

@@ -6,7 +6,7 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-PUB_DATE_FORMAT = "%Y-%m-%d %H:%M"  # rule: META-7
+from jiyue.standards.formats import PUB_DATE_FORMAT  # noqa: F401  re-exported (rule: META-7)
 
 
 class ResourceType(models.TextChoices):

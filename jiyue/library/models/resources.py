@@ -11,7 +11,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -27,12 +26,12 @@ from wagtail.models import (
 from wagtail.search import index
 
 from jiyue.registry.services import organizations_in_scope
+from jiyue.standards import format_pub_date
 
 from .choices import (
     DEFAULT_CLASS,
     GUIDE_CATEGORIES,
     GUIDE_PHONE_RE,
-    PUB_DATE_FORMAT,
     GuideItemType,
     GuideScope,
     InterpretationForm,
@@ -329,10 +328,7 @@ class Resource(
     @property
     def pub_date_display(self):
         """Publish time as ``YYYY-MM-DD HH:MM`` Beijing time (rule: META-7)."""
-        value = self.pub_date or self.first_published_at
-        if value is None:
-            return ""
-        return timezone.localtime(value).strftime(PUB_DATE_FORMAT)
+        return format_pub_date(self.pub_date or self.first_published_at)
 
     def guide_missing_categories(self):
         """Labels of the GUIDE-1 key element categories this guide leaves empty."""
