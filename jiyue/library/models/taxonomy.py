@@ -1,6 +1,6 @@
 """Theme classification (主题分类), a tree of themes (rule: META-2)."""
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,13 +31,13 @@ class Theme(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
     def descendant_ids(self):
-        """This node's id and those of every node below it."""
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = list(
-                Theme.objects.filter(parent_id__in=frontier)
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
+        """This node's id and those of every node below it (one recursive query)."""
+        table = connection.ops.quote_name(Theme._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH RECURSIVE tree(id) AS (SELECT %s UNION "
+                f"SELECT t.id FROM {table} t JOIN tree ON t.parent_id = tree.id) "
+                "SELECT id FROM tree",
+                [self.pk],
             )
-            ids.update(frontier)
-        return ids
+            return {row[0] for row in cursor.fetchall()}
