@@ -126,7 +126,7 @@ def organizations_in_scope(org):
     """``org`` and every organization below it (one recursive query, as a subquery)."""
     table = connection.ops.quote_name(Organization._meta.db_table)
     below = RawSQL(
-        "WITH RECURSIVE tree(id) AS (SELECT %s UNION "
+        f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
         f"SELECT o.id FROM {table} o JOIN tree ON o.parent_id = tree.id) "
         "SELECT id FROM tree",
         [org.pk],

@@ -35,7 +35,7 @@ class Theme(models.Model):
         table = connection.ops.quote_name(Theme._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH RECURSIVE tree(id) AS (SELECT %s UNION "
+                f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
                 f"SELECT t.id FROM {table} t JOIN tree ON t.parent_id = tree.id) "
                 "SELECT id FROM tree",
                 [self.pk],
