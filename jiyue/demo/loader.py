@@ -30,7 +30,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from jiyue.library import services as library
 from jiyue.library.services import GuideItemType, GuideScope, ResourceType, Validity
-from jiyue.portal import services as portal
+from jiyue.portal import services as distribution
 from jiyue.portal.services import ColumnPage, ColumnSubscription, FooterSettings, HomePage
 from jiyue.registry import services as registry
 
@@ -456,7 +456,7 @@ class _SiteContent:
 
     def place(self, resource, columns):
         for column in columns:
-            portal.place(resource, column, self.editor)
+            distribution.place(resource, column, self.editor)
 
     def add(self, item, key, columns):
         resource_type = COLUMN_RESOURCE_TYPE.get(key, DEFAULT_RESOURCE_TYPE)
@@ -555,14 +555,14 @@ def push_city_notice(orgs, sites, supervisor, now):
         slug__in=["zwdt", "tzgg"]
     )
     for column in portal_columns:
-        portal.place(notice, column, supervisor)
+        distribution.place(notice, column, supervisor)
     district_columns = []
     for key in ("bjhd", "bjchy"):
         root = sites[key].wagtail_site.root_page
         district_columns += list(
             ColumnPage.objects.descendant_of(root).filter(slug__in=["zwdt", "tzgg"])
         )
-    portal.push(notice, district_columns, supervisor)
+    distribution.push(notice, district_columns, supervisor)
     return 1
 
 

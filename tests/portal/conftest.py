@@ -71,3 +71,16 @@ def site_client():
         return Client(HTTP_HOST=serving_host(gov_site.primary_domain))
 
     return make
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked ``flushes_database`` run after every other test of the session.
+
+    A transactional test ends with a flush, which also deletes what the migrations
+    wrote (Wagtail's root page, the seeded themes); tests with module-scoped data,
+    which pytest-django orders after the transactional ones, would then find none.
+    """
+    last = [item for item in items if item.get_closest_marker("flushes_database")]
+    if last:
+        items[:] = [item for item in items if item not in last] + last

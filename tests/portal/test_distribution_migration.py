@@ -21,6 +21,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.flushes_database
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_under_the_library_schema_are_the_portals_after_migrate():
     try:
