@@ -24,6 +24,12 @@ from .models import (
 
 # Merge-plan fields: set by the supervisor, read-only for site staff.
 PLAN_FIELDS = ("plan_action", "plan_target", "plan_deadline")
+# Identity fields (网站身份信息) of a registered site: what the registry, the host-name
+# routing and the review chain key on. Site staff never change them in the edit form:
+# a new name is a rename application (更名申请), the rest is the supervisor's record
+# (rule: SITE-6). A changed domain would take the site off its host at once, a
+# changed type would skip the department-domain check (rule: DOMAIN-4).
+IDENTITY_FIELDS = ("name", "site_type", "organization", "primary_domain", "site_id_code")
 
 
 def _is_supervisor(user):
@@ -71,6 +77,28 @@ class GovSiteForm(WagtailAdminModelForm):
             self.fields["name"].help_text = _(
                 "网站名称登记后不能直接修改；如需更名，"
                 "请在网站详情页提交“更名”申请（rule: NAME-1）。"
+            )
+        if self.instance.pk and not supervisor:
+            self._freeze_identity()
+
+    def _freeze_identity(self):
+        """Identity fields are shown, not editable, for site staff (rule: SITE-6).
+
+        Disabled fields take their value from the record whatever is posted, so a
+        hand-made POST changes nothing either. The identifier code is issued once by
+        the national reporting system (rule: IDCODE-1, SITE-7): staff may enter it
+        while it is empty, not change it afterwards.
+        """
+        for name in IDENTITY_FIELDS:
+            field = self.fields.get(name)
+            if field is None or field.disabled:
+                continue
+            if name == "site_id_code" and not self.instance.site_id_code:
+                continue
+            field.disabled = True
+            field.help_text = _(
+                "SITE-6：网站身份信息登记后不能在此修改；如需变更，"
+                "请提交网站申请，经主管单位审核后生效。"
             )
 
     def is_valid(self):
