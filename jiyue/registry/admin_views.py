@@ -36,6 +36,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from jiyue.standards.spreadsheets import FormulaSafeExportMixin
+
 from . import lifecycle
 from .forms import DecisionForm, GovSiteForm, OrganizationForm, SiteApplicationForm
 from .models import (
@@ -179,7 +181,9 @@ class OrganizationViewSet(ScopedModelViewSet):
 # --- Government sites (政府网站) ----------------------------------------------------
 
 
-class GovSiteIndexView(ScopedIndexView):
+class GovSiteIndexView(FormulaSafeExportMixin, ScopedIndexView):
+    """The site list; its CSV/XLSX export cannot carry formulas (rule: PLATFORM-7)."""
+
     def get_delete_url(self, instance):
         if is_deletable(instance):
             return super().get_delete_url(instance)
