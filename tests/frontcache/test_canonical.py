@@ -150,3 +150,18 @@ def test_platform_7_a_response_without_a_declared_canonical_path_is_not_stored(c
     response = FrontCacheMiddleware(lambda r: HttpResponse("x"))(request)
     assert response.status_code == 200
     assert not cached(host, "/anything/")
+
+
+def test_platform_7_pagination_links_page_one_by_the_column_url(
+    city, item, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The first-page links use the canonical URL, not the ``?page=1`` redirect."""
+    with django_capture_on_commit_callbacks(execute=True):
+        second = city.published("第二条政策", resource_type=ResourceType.POLICY)
+        library.place(second, city.fgw_policies, city.superuser)
+    monkeypatch.setattr(type(city.fgw_policies), "PAGE_SIZE", 1)
+    url = city.fgw_policies.relative_url(city.fgw_site.wagtail_site)
+    html = city.client(city.fgw_site).get(f"{url}?page=2").content.decode()
+    assert "第 2 页" in html
+    assert "?page=1" not in html
+    assert 'href="./" rel="prev"' in html
