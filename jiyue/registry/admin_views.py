@@ -36,8 +36,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from jiyue.standards.spreadsheets import FormulaSafeExportMixin
-
 from . import lifecycle
 from .forms import DecisionForm, GovSiteForm, OrganizationForm, SiteApplicationForm
 from .models import (
@@ -181,9 +179,7 @@ class OrganizationViewSet(ScopedModelViewSet):
 # --- Government sites (政府网站) ----------------------------------------------------
 
 
-class GovSiteIndexView(FormulaSafeExportMixin, ScopedIndexView):
-    """The site list; its CSV/XLSX export cannot carry formulas (rule: PLATFORM-7)."""
-
+class GovSiteIndexView(ScopedIndexView):
     def get_delete_url(self, instance):
         if is_deletable(instance):
             return super().get_delete_url(instance)

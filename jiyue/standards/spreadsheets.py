@@ -8,8 +8,9 @@ spreadsheet shows as text. XLSX cells are written with the string type, which is
 never evaluated. The full-width forms (＝ ＋ － ＠), which Chinese input methods
 produce and some spreadsheets also accept, are treated the same way.
 
-Use :func:`neutralize_formula` for every value written to a CSV file, or
-:class:`FormulaSafeExportMixin` on a Wagtail view with ``list_export``.
+Use :func:`neutralize_formula` (or :func:`neutralize_row`) for every value written to a
+CSV file; the admin's exports (Wagtail's ``SpreadsheetExportMixin``) are covered once
+by :func:`guard_spreadsheet_exports`.
 """
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -30,18 +31,24 @@ def neutralize_row(values):
     return [neutralize_formula(value) for value in values]
 
 
-class FormulaSafeExportMixin:
-    """For Wagtail views with ``list_export`` (``SpreadsheetExportMixin``): CSV values
-    are neutralized, and XLSX cells that look like formulas are written as strings."""
+def guard_spreadsheet_exports(mixin):
+    """Neutralize every CSV value of Wagtail's ``SpreadsheetExportMixin`` (``mixin``).
+
+    Every CSV/XLSX export of the admin goes through that class: the ``list_export``
+    of Jiyue's viewsets (the site list) and Wagtail's own reports (locked pages, aging
+    pages, workflows, site history, redirects), whose page titles and names editors
+    write. Wagtail leaves formula escaping to the application (its security docs), so
+    the one method every export value passes, ``preprocess_field_value``, is wrapped
+    once at start-up (``StandardsConfig.ready``); views that customize it still call it
+    through ``super()``. XLSX cells are already typed as strings by Wagtail.
+    """
+    original = mixin.preprocess_field_value
+    if getattr(original, "neutralizes_formulas", False):
+        return
 
     def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == "csv":
-            return neutralize_formula(value)
-        return value
+        value = original(self, field, value, export_format)
+        return neutralize_formula(value) if export_format == mixin.FORMAT_CSV else value
 
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            yield cell
+    preprocess_field_value.neutralizes_formulas = True
+    mixin.preprocess_field_value = preprocess_field_value

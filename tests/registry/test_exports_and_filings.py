@@ -11,7 +11,10 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
+from wagtail.models import Page
 
 from jiyue.registry.models import GovSite
 from jiyue.standards.spreadsheets import FORMULA_PREFIXES, neutralize_formula, neutralize_row
@@ -67,6 +70,22 @@ def test_platform_7_site_list_xlsx_export_writes_text_cells(tree, poisoned_site)
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert any(cell.value == PAYLOADS[0] for cell in cells)
     assert all(cell.data_type != "f" for cell in cells)
+
+
+@pytest.mark.django_db
+def test_platform_7_wagtail_report_csv_export_carries_no_formula(tree, django_user_model):
+    """Wagtail's own reports export page titles that editors write (locked pages here)."""
+    admin = django_user_model.objects.create_superuser("root", "r@x.cn", "pw")
+    Page.get_first_root_node().add_child(
+        instance=Page(
+            title=PAYLOADS[0], slug="evil", locked=True, locked_by=admin, locked_at=timezone.now()
+        )
+    )
+    response = logged_in(admin).get(reverse("wagtailadmin_reports:locked_pages"), {"export": "csv"})
+    assert response.status_code == 200
+    cells = _cells_csv(response)
+    assert "'" + PAYLOADS[0] in cells
+    assert not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
