@@ -11,6 +11,7 @@ live resource that the library distributes to it.
 
 from functools import reduce
 from operator import or_
+from urllib.parse import urljoin
 
 from jiyue.library import services as library
 from jiyue.registry.models import GovSite
@@ -22,6 +23,53 @@ SITE_FEED_ITEMS = 50
 # Sub-paths that show a resource besides the column lists (see HomePage's routes).
 SITE_PATHS = ("/", "/feed/", "/feed/atom/", "/sitemap.xml")
 COLUMN_FEED_PATHS = ("feed/", "feed/atom/")
+
+
+# Where the portal records, on the request, the canonical path of the page it serves
+# (see :func:`jiyue.portal.views.redirect_to_canonical`).
+_CANONICAL_PATH_ATTRIBUTE = "_jiyue_canonical_path"
+
+
+def declare_canonical_path(request, path):
+    """Record that the response to ``request`` shows what lives at ``path``."""
+    setattr(request, _CANONICAL_PATH_ATTRIBUTE, path)
+
+
+def canonical_path_of(request):
+    """The canonical path of what the portal rendered for ``request``, else None.
+
+    The page cache stores a response only when this equals the request's path: a
+    page reached through another spelling (``/content/0228/``) would be stored under
+    a file that no purge ever removes.
+    """
+    return getattr(request, _CANONICAL_PATH_ATTRIBUTE, None)
+
+
+def host_url(request, host):
+    """``scheme://host[:port]`` for ``host`` with the request's scheme and server port.
+
+    The port is the server's (``SERVER_PORT``), never the Host header's spelling.
+    """
+    port = request.get_port()
+    netloc = host if port in ("80", "443") else f"{host}:{port}"
+    return f"{request.scheme}://{netloc}"
+
+
+def site_base_url(request, gov_site):
+    """The base URL of ``gov_site`` from its registry record, not the request's Host.
+
+    Absolute URLs in pages (feeds, sitemap.xml, robots.txt, page tags) use it: a page
+    rendered for ``Host: FGW.LOCALHOST.`` is cached for every later reader, so it must
+    not repeat that spelling.
+    """
+    return host_url(request, serving_host(gov_site.primary_domain))
+
+
+def absolute_url(request, gov_site, location):
+    """``location`` (a path or a full URL) as an absolute URL on ``gov_site``."""
+    if gov_site is None:
+        return request.build_absolute_uri(location)
+    return urljoin(site_base_url(request, gov_site) + "/", location)
 
 
 def content_path(resource_id):

@@ -94,7 +94,8 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     pages = -(-len(expected) // 7)
     seen = []
     for number in range(1, pages + 1):
-        html = client.get(f"/zcwj/?page={number}")
+        # Page 1 has one spelling, the column's own URL (issue 6).
+        html = client.get("/zcwj/" if number == 1 else f"/zcwj/?page={number}")
         items = list_items(html.content.decode())
         assert 0 < len(items) <= 7
         assert f"第 {number} 页，共 {pages} 页" in html.content.decode()
@@ -104,10 +105,12 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     assert all(PUBDATE.match(t) for t in times)
     assert times == sorted(times, reverse=True)
     assert times == [metadata.format_pubdate(a.pub_date) for a in expected]
-    # Out-of-range and malformed page numbers fall back to a real page.
+    # Out-of-range page numbers fall back to the last page; malformed ones redirect
+    # to the first (one spelling per page, issue 6).
     last = list_items(client.get("/zcwj/?page=999").content.decode())
     assert [i["href"] for i in last] == [i["href"] for i in seen[(pages - 1) * 7 :]]
-    first = list_items(client.get("/zcwj/?page=abc").content.decode())
+    assert client.get("/zcwj/?page=abc")["Location"] == "/zcwj/"
+    first = list_items(client.get("/zcwj/?page=abc", follow=True).content.decode())
     assert [i["href"] for i in first] == [i["href"] for i in seen[:7]]
 
 
