@@ -183,7 +183,7 @@ def _names(model, pks):
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through)
-def on_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+def on_groups_changed(sender, instance, action, reverse, *, pk_set, **kwargs):
     """A user joined or left groups (from the user's or from the group's side)."""
     if not _someone_acting():
         return
@@ -215,7 +215,7 @@ def on_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs
 
 
 @receiver(m2m_changed, sender=Group.permissions.through)
-def on_group_permissions_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+def on_group_permissions_changed(sender, instance, action, reverse, *, pk_set, model, **kwargs):
     if action not in {"post_add", "post_remove"} or reverse or not pk_set:
         return
     if not _someone_acting():

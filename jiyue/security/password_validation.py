@@ -29,9 +29,12 @@ class CharacterClassesValidator:
     def validate(self, password, user=None):
         found = character_classes(password)
         if len(found) < self.min_classes:
+            message = _(
+                "密码须包含大写字母、小写字母、数字、特殊字符"
+                "中的至少 %(min)d 类（当前 %(found)d 类）。"
+            )
             raise ValidationError(
-                _("密码须包含大写字母、小写字母、数字、特殊字符中的至少 %(min)d 类（当前 %(found)d 类）。")
-                % {"min": self.min_classes, "found": len(found)},
+                message % {"min": self.min_classes, "found": len(found)},
                 code="password_too_simple",
             )
 

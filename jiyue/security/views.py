@@ -105,7 +105,12 @@ def lockout_summary(field):
         .order_by("-last")
     )
     return [
-        {"key": row[field], "failures": row["failures"], "last": row["last"], "locked": row["failures"] >= limit}
+        {
+            "key": row[field],
+            "failures": row["failures"],
+            "last": row["last"],
+            "locked": row["failures"] >= limit,
+        }
         for row in rows
         if row["failures"]
     ]
@@ -253,8 +258,8 @@ class AuditTrailView(SupervisorOnlyMixin, LogEntriesView):
     def write_csv_row(self, writer, row_dict):
         # A user name typed at the login form ends up here: never let it be a formula.
         safe = {}
-        for field, value in row_dict.items():
-            value = self.preprocess_field_value(field, value, self.FORMAT_CSV)
+        for field, raw in row_dict.items():
+            value = self.preprocess_field_value(field, raw, self.FORMAT_CSV)
             if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
                 value = "'" + value
             safe[field] = value

@@ -43,4 +43,6 @@ class Command(BaseCommand):
                 total += count
                 self.stdout.write(f"{model._meta.label}: {count}")
         verb = "将删除" if dry_run else "已删除"
-        self.stdout.write(f"{verb} {total} 条早于 {cutoff:%Y-%m-%d %H:%M} 的审计记录（保存 {days} 天）。")
+        self.stdout.write(
+            f"{verb} {total} 条早于 {cutoff:%Y-%m-%d %H:%M} 的审计记录（保存 {days} 天）。"
+        )
