@@ -49,6 +49,8 @@ PERMISSIONS_CHANGED = "jiyue.security.permissions_changed"
 EXPORT = "jiyue.security.export"
 DJANGO_ADMIN_WRITE = "jiyue.security.django_admin_write"
 
+NO_OBJECT_ID = "0"
+
 # action: (label, message) — Chinese, as the supervisor reads them.
 ACTIONS = {
     LOGIN: ("登录", "登录成功"),
@@ -91,7 +93,8 @@ def log_event(action, *, instance=None, user=None, label="", data=None):
     """Write one security event; ``instance`` is the object it concerns, if any.
 
     Without an instance (a login failure for a name no account has) the entry is kept
-    against the user model with an empty object id, the name as its label.
+    against the user model with object id "0" (no account has it; Wagtail requires an
+    id and looks instances up by it), the name as its label.
     """
     data = dict(data or {})
     if user is not None and not getattr(user, "is_authenticated", False):
@@ -100,7 +103,7 @@ def log_event(action, *, instance=None, user=None, label="", data=None):
         return log(instance, action, user=user, data=data, title=label or None)
     return ModelLogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_id="",
+        object_id=NO_OBJECT_ID,
         label=label or "—",
         action=action,
         user=user,
