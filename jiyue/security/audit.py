@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter, get_active_log_context, log
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, ModelLogEntry
@@ -89,6 +90,16 @@ def register_security_actions(actions):
 # --- Writing entries ---------------------------------------------------------------
 
 
+def _unwrap(obj):
+    """request.user may be a lazy object around a lazy object (django-otp wraps Django's);
+    Wagtail looks the log model up by the type one level down, so hand it the real user."""
+    while isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        obj = obj._wrapped
+    return obj
+
+
 def log_event(action, *, instance=None, user=None, label="", data=None):
     """Write one security event; ``instance`` is the object it concerns, if any.
 
@@ -97,6 +108,7 @@ def log_event(action, *, instance=None, user=None, label="", data=None):
     id and looks instances up by it), the name as its label.
     """
     data = dict(data or {})
+    instance, user = _unwrap(instance), _unwrap(user)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if instance is not None and instance.pk is not None:
