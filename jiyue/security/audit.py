@@ -35,6 +35,8 @@ from .sessions import mark_login
 
 # The client address of the request being answered (set by AuditContextMiddleware).
 current_client_ip = contextvars.ContextVar("jiyue_client_ip", default=None)
+# How many log entries the request being answered wrote so far: [count].
+current_entry_count = contextvars.ContextVar("jiyue_entry_count", default=None)
 
 LOGIN = "jiyue.security.login"
 LOGIN_FAILED = "jiyue.security.login_failed"
@@ -49,6 +51,7 @@ GROUPS_CHANGED = "jiyue.security.groups_changed"
 PERMISSIONS_CHANGED = "jiyue.security.permissions_changed"
 EXPORT = "jiyue.security.export"
 DJANGO_ADMIN_WRITE = "jiyue.security.django_admin_write"
+ADMIN_WRITE = "jiyue.security.admin_write"
 
 NO_OBJECT_ID = "0"
 
@@ -67,6 +70,7 @@ ACTIONS = {
     PERMISSIONS_CHANGED: ("权限变更", "用户组权限变更"),
     EXPORT: ("数据导出", "导出数据"),
     DJANGO_ADMIN_WRITE: ("Django 管理后台写操作", "在 Django 管理后台修改数据"),
+    ADMIN_WRITE: ("后台写操作", "后台提交"),
 }
 
 
@@ -129,6 +133,9 @@ def add_client_address(sender, instance, **kwargs):
     """Every log entry written during a request carries the request's client address."""
     if not isinstance(instance, BaseLogEntry):
         return
+    counter = current_entry_count.get()
+    if counter is not None and instance._state.adding:
+        counter[0] += 1
     address = current_client_ip.get()
     if address and instance.data is not None and "client_ip" not in instance.data:
         instance.data = {**instance.data, "client_ip": address}
@@ -289,6 +296,20 @@ def on_django_admin_write(sender, instance, created, **kwargs):
             "detail": f"{verb}{type_name}“{instance.object_repr}”",
             "object_id": instance.object_id or "",
         },
+    )
+
+
+def log_unlogged_write(request, response):
+    """An admin POST that succeeded without writing any log entry (some Wagtail views,
+    e.g. adding a collection, do not log): keep at least who, where and what URL."""
+    user = request.user
+    detail = f"{request.method} {request.path}"[:500]
+    location = response.get("Location", "")
+    log_event(
+        ADMIN_WRITE,
+        instance=user,
+        user=user,
+        data={"detail": detail, "path": request.path[:500], "location": location[:500]},
     )
 
 

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiyue.registry import services as registry
 
-from .audit import current_client_ip, log_export
+from .audit import current_client_ip, current_entry_count, log_export, log_unlogged_write
 from .client import client_ip
 from .sessions import LOGIN_AT, SEEN_AT
 
@@ -23,6 +23,19 @@ ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 # Wagtail's editor pings this every few seconds while an edit page is open: that is the
 # browser, not the person, so it must not keep an idle session alive.
 BACKGROUND_PREFIXES = ("/admin/editing-sessions/",)
+# Admin POSTs that change nothing (previews, the ping, choosers' searches) or are
+# logged as security events of their own (login, logout, second factor).
+NOT_WRITES = (
+    "/preview/",
+    "/editing-sessions/",
+    "/login/",
+    "/logout/",
+    "/security/2fa/",
+    "/jsi18n/",
+    "/chooser/",
+    "/choose/",
+)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Write the last-activity time at most this often (seconds), not on every request.
 SEEN_RESOLUTION = 60
 
@@ -48,32 +61,52 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 class AuditContextMiddleware:
-    """Makes the request's client address known to every log entry written meanwhile,
-    and logs file exports (an attachment answered by the admin or the API)."""
+    """Makes the request's client address known to every log entry written meanwhile;
+    logs file exports (an attachment answered by the admin or the API) and admin writes
+    that left no log entry of their own, so that every admin write is in the trail."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_client_ip.set(client_ip(request))
+        address_token = current_client_ip.set(client_ip(request))
+        counter = [0]
+        count_token = current_entry_count.set(counter)
         try:
             response = self.get_response(request)
             if self._is_export(request, response):
                 log_export(request, response)
+            elif counter[0] == 0 and self._is_admin_write(request, response):
+                log_unlogged_write(request, response)
             return response
         finally:
-            current_client_ip.reset(token)
+            current_entry_count.reset(count_token)
+            current_client_ip.reset(address_token)
 
     @staticmethod
-    def _is_export(request, response):
+    def _signed_in(request):
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+    @classmethod
+    def _is_admin_write(cls, request, response):
+        return (
+            request.method in WRITE_METHODS
+            and response.status_code < 400
+            and request.path_info.startswith(ADMIN_PREFIXES)
+            and not any(part in request.path_info for part in NOT_WRITES)
+            and cls._signed_in(request)
+        )
+
+    @classmethod
+    def _is_export(cls, request, response):
         if response.status_code != 200:
             return False
         if not request.path_info.startswith((*ADMIN_PREFIXES, "/api/")):
             return False
         if "attachment" not in response.get("Content-Disposition", ""):
             return False
-        user = getattr(request, "user", None)
-        return bool(user is not None and user.is_authenticated)
+        return cls._signed_in(request)
 
 
 class SessionTimeoutMiddleware:

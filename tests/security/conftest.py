@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from jiyue.registry.models import Organization, OrgType, StaffMembership
+from jiyue.registry import services as registry
+from jiyue.registry.models import (
+    GovSite,
+    Organization,
+    OrgType,
+    SiteStatus,
+    SiteType,
+    StaffMembership,
+)
 
 # Satisfies the password policy (12+ characters, three classes).
 PASSWORD = "Jiyue-测试-2026"
@@ -60,3 +68,19 @@ def login_post(client, username, password, address="10.0.0.1", **headers):
         REMOTE_ADDR=address,
         **headers,
     )
+
+
+@pytest.fixture
+def online_site(people):
+    """The fgw department's site, provisioned and online at fgw.localhost."""
+    org = Organization.objects.get(name="北京市发展和改革委员会")
+    gov_site = GovSite.objects.create(
+        name="北京市发展和改革委员会网站",
+        site_type=SiteType.DEPARTMENT,
+        organization=org,
+        primary_domain="fgw.beijing.gov.cn",
+        status=SiteStatus.ONLINE,
+    )
+    registry.provision(gov_site, home_title="发改委首页")
+    gov_site.refresh_from_db()
+    return gov_site
