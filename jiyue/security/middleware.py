@@ -90,9 +90,15 @@ class AuditContextMiddleware:
 
     @classmethod
     def _is_admin_write(cls, request, response):
+        # A successful admin write redirects (or answers JSON to the admin's scripts); a
+        # form shown again with its errors (200 HTML) wrote nothing.
+        succeeded = 300 <= response.status_code < 400 or (
+            response.status_code == 200
+            and response.get("Content-Type", "").startswith("application/json")
+        )
         return (
             request.method in WRITE_METHODS
-            and response.status_code < 400
+            and succeeded
             and request.path_info.startswith(ADMIN_PREFIXES)
             and not any(part in request.path_info for part in NOT_WRITES)
             and cls._signed_in(request)

@@ -6,6 +6,7 @@ Everything in the admin here is for supervisors (主管单位) and superusers on
 
 from base64 import b32encode
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_filters
 import segno
@@ -311,9 +312,8 @@ class EnrolView(SupervisorOnlyMixin, SecondFactorMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if registry.is_supervisor(request.user) and self._confirmed().exists():
-            return HttpResponseRedirect(
-                reverse("jiyue_security:verify") + f"?next={_next_url(request)}"
-            )
+            query = urlencode({"next": _next_url(request)})
+            return HttpResponseRedirect(f"{reverse('jiyue_security:verify')}?{query}")
         return super().dispatch(request, *args, **kwargs)
 
     def _confirmed(self):

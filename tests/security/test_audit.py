@@ -59,10 +59,12 @@ def test_an_admin_write_wagtail_does_not_log_still_reaches_the_trail_PLATFORM_7(
     assert entry.data["client_ip"] == "10.2.3.6"
 
 
-def test_reading_and_previewing_are_not_writes(client, people):
+def test_reading_pinging_and_refused_forms_are_not_writes(client, people):
     client.force_login(people.superuser)
     client.get("/admin/collections/")
     client.post("/admin/editing-sessions/ping/wagtailcore.page/1/")
+    refused = client.post("/admin/collections/add/", {"name": ""})
+    assert refused.status_code == 200  # the form again, with its error
     assert not ModelLogEntry.objects.filter(action=audit.ADMIN_WRITE).exists()
 
 
