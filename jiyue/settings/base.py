@@ -298,6 +298,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar avatars: the admin loads nothing from other origins (its CSP would block
+# it) and sends no hash of an official's e-mail address abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Jiyue.
