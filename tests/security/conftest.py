@@ -1,0 +1,86 @@
+"""A supervisor (主管单位), a department editor and a superuser, each with admin access."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from jiyue.registry import services as registry
+from jiyue.registry.models import (
+    GovSite,
+    Organization,
+    OrgType,
+    SiteStatus,
+    SiteType,
+    StaffMembership,
+)
+
+# Satisfies the password policy (12+ characters, three classes).
+PASSWORD = "Jiyue-测试-2026"
+
+
+@dataclass
+class People:
+    supervisor: object
+    editor: object
+    other_editor: object
+    superuser: object
+
+
+def _staff(username, org):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    StaffMembership.objects.create(user=user, organization=org)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def people(db):
+    city = Organization.objects.create(name="北京市人民政府", org_type=OrgType.CITY_GOVERNMENT)
+    office = Organization.objects.create(
+        name="北京市人民政府办公厅",
+        org_type=OrgType.GENERAL_OFFICE,
+        parent=city,
+        is_supervisor=True,
+    )
+    fgw = Organization.objects.create(
+        name="北京市发展和改革委员会", org_type=OrgType.DEPARTMENT, parent=city
+    )
+    jw = Organization.objects.create(
+        name="北京市教育委员会", org_type=OrgType.DEPARTMENT, parent=city
+    )
+    return People(
+        supervisor=_staff("supervisor", office),
+        editor=_staff("editor-fgw", fgw),
+        other_editor=_staff("editor-jw", jw),
+        superuser=get_user_model().objects.create_superuser(username="root", password=PASSWORD),
+    )
+
+
+def login_post(client, username, password, address="10.0.0.1", **headers):
+    """A real login through Wagtail's login form (the path django-axes guards)."""
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        **headers,
+    )
+
+
+@pytest.fixture
+def online_site(people):
+    """The fgw department's site, provisioned and online at fgw.localhost."""
+    org = Organization.objects.get(name="北京市发展和改革委员会")
+    gov_site = GovSite.objects.create(
+        name="北京市发展和改革委员会网站",
+        site_type=SiteType.DEPARTMENT,
+        organization=org,
+        primary_domain="fgw.beijing.gov.cn",
+        status=SiteStatus.ONLINE,
+    )
+    registry.provision(gov_site, home_title="发改委首页")
+    gov_site.refresh_from_db()
+    return gov_site
