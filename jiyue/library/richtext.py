@@ -17,15 +17,25 @@ sections, doctypes and processing instructions verbatim, and a browser reads
 ``<![CDATA[ a > <img src=x onerror=…> ]]>`` in an HTML page as a bogus comment that
 ends at the first ``>`` followed by a live ``<img>``. The editor never produces them,
 so they are dropped like comments.
+
+The admin editor's own widget has one hole too: Draftail's ``value_from_datadict``
+reads the posted value as JSON, so a form posted with an empty or non-JSON rich text
+value (a script, a browser without JavaScript) ends in a 500. :class:`DraftailRichTextArea`
+reads such a value as HTML and cleans it like any other outside HTML; it is made the
+default rich text editor in the settings (``WAGTAILADMIN_RICH_TEXT_EDITORS``).
 """
+
+import json
 
 from bs4.element import PreformattedString
 from django.utils.functional import cached_property
+from draftjs_exporter.error import ExporterException
+from wagtail.admin.rich_text import DraftailRichTextArea as WagtailDraftailRichTextArea
 from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter, DbHtmlInputWhitelister
 
 from .models import Resource
 
-__all__ = ["clean_body", "clean_rich_text"]
+__all__ = ["DraftailRichTextArea", "clean_body", "clean_rich_text"]
 
 
 class _LibraryWhitelister(DbHtmlInputWhitelister):
@@ -61,3 +71,28 @@ def clean_rich_text(html, features=None):
 def clean_body(html):
     """Clean a resource's ``body`` to the allow-list of its admin editor."""
     return clean_rich_text(html, Resource._meta.get_field("body").features)
+
+
+class DraftailRichTextArea(WagtailDraftailRichTextArea):
+    """Wagtail's Draftail widget that reads a value that is not Draftail JSON as HTML.
+
+    Malformed Draftail JSON (which the exporter meets with assorted exceptions) is
+    kept as text, cleaned, rather than lost: the editor sees it and can fix it.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.get(name)
+        if raw is None:
+            return None
+        if not raw.strip():
+            return ""
+        try:
+            contentstate = json.loads(raw)
+        except ValueError:
+            contentstate = None
+        if isinstance(contentstate, dict):
+            try:
+                return super().value_from_datadict(data, files, name)
+            except (ExporterException, ValueError, TypeError, KeyError, AttributeError, IndexError):
+                pass
+        return clean_rich_text(raw, self.features)

@@ -186,6 +186,10 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Draftail that reads an empty or non-JSON posted value as HTML, cleaned (no 500; issue 6).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "jiyue.library.richtext.DraftailRichTextArea"}
+}
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Jiyue.
