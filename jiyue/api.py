@@ -15,6 +15,7 @@ a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413.
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -110,9 +111,13 @@ def http_error(request, exc):
 @api.exception_handler(RequestDataTooBig)
 def too_large(request, exc):
     """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413, not Django's generic 400."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
     return api.create_response(
         request,
-        {"detail": "Request body too large", "message": str(HTTP_ERROR_MESSAGES[413])},
+        {
+            "detail": "Request body too large",
+            "message": _("请求内容过大：上限为 %(limit).1f MB。") % {"limit": limit},
+        },
         status=413,
     )
 

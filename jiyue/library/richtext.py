@@ -26,6 +26,7 @@ default rich text editor in the settings (``WAGTAILADMIN_RICH_TEXT_EDITORS``).
 """
 
 import json
+from functools import lru_cache
 
 from bs4.element import PreformattedString
 from django.utils.functional import cached_property
@@ -56,6 +57,14 @@ class _LibraryConverter(DbHTMLConverter):
         return _LibraryWhitelister(self.converter_rules)
 
 
+@lru_cache(maxsize=16)
+def _converter(features):
+    # Building the rules walks the feature registry: once per feature list, not per
+    # body (a bulk import cleans thousands). The whitelister's only per-call state is
+    # its list of removals, which is not used here.
+    return _LibraryConverter(list(features) if features is not None else None)
+
+
 def clean_rich_text(html, features=None):
     """``html`` reduced to what a rich text editor with ``features`` can produce.
 
@@ -64,7 +73,8 @@ def clean_rich_text(html, features=None):
     """
     if not html:
         return ""
-    cleaned, _removals = _LibraryConverter(features).clean(html)
+    key = tuple(features) if features is not None else None
+    cleaned, _removals = _converter(key).clean(html)
     return cleaned
 
 

@@ -242,7 +242,7 @@ def test_body_over_the_upload_limit_is_413_json(city, client, settings):
         URL, json.dumps(big), content_type="application/json", headers=_token_headers(city)
     )
     assert response.status_code == 413
-    assert response.json()["message"] == "请求内容过大。"
+    assert response.json()["message"] == "请求内容过大：上限为 2.5 MB。"
     assert _nothing_saved()
 
 
