@@ -7,9 +7,10 @@ The host-name middleware lets ``/api/`` through on every host name, so the API a
 the same on the platform host and on each site's host.
 
 Bad requests get a 4xx JSON answer, never a 500 (issue 6 item 9): a body that is not
-JSON, nests too deeply or holds text that is not Unicode (a lone surrogate such as
-``"\\ud800"``) is refused with 400 before any view runs (:class:`StrictJSONParser`);
-a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413.
+JSON, nests too deeply or holds text no database stores (a lone surrogate such as
+``"\\ud800"``, or NUL) is refused with 400 before any view runs
+(:class:`StrictJSONParser`), as is a query string with NUL; a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413.
 """
 
 import json
@@ -26,6 +27,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from jiyue.library.api import router as library_router
+from jiyue.library.importing import UnstorableText, check_storable_text
 from jiyue.registry.api import router as registry_router
 
 
@@ -36,18 +38,27 @@ class UTF8JSONRenderer(JSONRenderer):
 
 
 class StrictJSONParser(Parser):
-    """ninja's JSON parser, refusing text that cannot be stored as UTF-8.
+    """ninja's parser, refusing text that no database stores.
 
     ``json.loads`` turns the escape ``"\\ud800"`` into a lone surrogate, which the
-    database driver cannot encode: refused here, with every other parse failure
-    (ninja answers 400 for any exception raised while parsing the body).
+    database driver cannot encode, and ``"\\u0000"`` into NUL, which PostgreSQL
+    refuses: a body with either is refused like every other unparsable body (ninja
+    answers 400 for any exception raised while parsing it). A query string with NUL
+    (``%00``) gets 400 too; Django already replaces undecodable bytes in it.
     """
 
     def parse_body(self, request):
         data = super().parse_body(request)
-        # Encoding the whole document finds a surrogate in any key or value.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        check_storable_text(data)
         return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        try:
+            check_storable_text(result)
+        except UnstorableText:
+            raise HttpError(400, "Query string contains a NUL character") from None
+        return result
 
 
 # Chinese messages for ninja's HTTP errors, by status (the English ``detail`` stays).

@@ -208,12 +208,35 @@ def build(data, lookup):
     return resource
 
 
+class UnstorableText(ValueError):
+    """Text no database stores: a lone surrogate or a NUL character."""
+
+
+def check_storable_text(data):
+    """Raise :class:`UnstorableText` if any key or string in parsed JSON ``data`` holds
+    a lone surrogate (``"\\ud800"``: SQLite and PostgreSQL cannot encode it) or NUL
+    (``"\\u0000"``: PostgreSQL refuses it in text). The API's parser uses it too."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                raise UnstorableText("NUL")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UnstorableText("surrogate") from None
+
+
 def _load_line(line):
-    """One line's JSON; UnicodeEncodeError if it holds text that is not Unicode."""
+    """One line's JSON; :class:`UnstorableText` if it holds text no database stores."""
     data = json.loads(line)
-    # ``"\\ud800"`` decodes to a lone surrogate that no database can store: encoding
-    # the whole line again finds one in any key or value.
-    json.dumps(data, ensure_ascii=False).encode("utf-8")
+    check_storable_text(data)
     return data
 
 
@@ -234,9 +257,9 @@ def parse(lines):
             )
         except RecursionError:
             errors.append(_("第%(line)d行：JSON 嵌套层次过深。") % {"line": lineno})
-        except UnicodeEncodeError:
+        except UnstorableText:
             errors.append(
-                _("第%(line)d行：含有无效的 Unicode 字符（如单独的代理字符 \\ud800）。")
+                _("第%(line)d行：含有无效字符（单独的代理字符如 \\ud800，或空字符 \\u0000）。")
                 % {"line": lineno}
             )
         except ValidationError as exc:

@@ -34,3 +34,10 @@ def test_huge_site_id_is_refused(client):
     response = client.get(f"/api/v1/sites/{HUGE}")
     assert response.status_code in (404, 422)
     assert response.json()["message"]
+
+
+def test_nul_in_the_search_query_is_refused(client):
+    """PostgreSQL refuses NUL in a text parameter; it used to end in a 500 there."""
+    response = client.get("/api/v1/sites/", {"q": "网站\x00"})
+    assert response.status_code == 400
+    assert response.json()["message"]

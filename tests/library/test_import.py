@@ -264,14 +264,15 @@ def test_explicit_encoding_that_does_not_fit_is_refused_clearly(city, tmp_path):
     assert Resource.objects.count() == 0
 
 
-def test_lone_surrogate_is_reported_per_line(city, tmp_path, capsys):
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"])
+def test_lone_surrogate_or_nul_is_reported_per_line(city, tmp_path, capsys, bad):
     # json.dumps with ensure_ascii writes the escape "\ud800", as other software does.
-    lines = [json.dumps(row(city)), json.dumps(row(city, title="坏\ud800字"))]
+    lines = [json.dumps(row(city)), json.dumps(row(city, title=f"坏{bad}字"))]
     path = write_bytes(tmp_path, "\n".join(lines).encode("ascii"))
     with pytest.raises(CommandError):
         call_command("import_resources", path)
     err = capsys.readouterr().err
-    assert "第2行" in err and "Unicode" in err
+    assert "第2行" in err and "无效字符" in err
     assert "第1行" not in err
     assert Resource.objects.count() == 0
 
