@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from jiyue.registry.services import organizations_in_scope
+
 from . import services
 from .models import ApiToken, Resource, ResourceType, Theme
 
@@ -227,7 +229,6 @@ def get_resource(request, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
 def _scope_errors(token, payload):
     """The token's organization limits what it may write (organization scope)."""
     from jiyue.registry.models import GovSite
-    from jiyue.registry.services import organizations_in_scope
 
     org = token.organization
     errors = []
@@ -254,8 +255,6 @@ def _policies_visible_to(org):
     Live policies of anyone (they are public), and drafts of the token's own
     organization and those below it.
     """
-    from jiyue.registry.services import organizations_in_scope
-
     return Resource.objects.filter(resource_type=ResourceType.POLICY).filter(
         Q(live=True) | Q(source_org__in=organizations_in_scope(org))
     )
