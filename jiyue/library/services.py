@@ -23,6 +23,7 @@ from .distribution import (
     user_manages_column,
 )
 from .models import PROXY_MODELS, Resource
+from .richtext import clean_body
 from .workflow import (
     InterpretationRequired,
     set_organization_workflow,
@@ -64,9 +65,13 @@ def live_resources():
 def create_draft(user=None, log_action="wagtail.create", **fields):
     """Create a resource as an unpublished draft with a first revision.
 
+    The body is cleaned to the admin editor's allow-list first (rule: PLATFORM-7,
+    :mod:`jiyue.library.richtext`): callers pass HTML from outside the editor.
     Validates with the model's rules (``full_clean``) and raises ValidationError.
     The draft then goes through review like one created in the admin.
     """
+    if fields.get("body"):
+        fields["body"] = clean_body(fields["body"])
     resource_type = fields.get("resource_type")
     model = PROXY_MODELS.get(resource_type, Resource)
     resource = model(**fields)

@@ -301,6 +301,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar avatars: the admin loads nothing from other origins (its CSP would block
 # it) and sends no hash of an official's e-mail address abroad.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Draftail that reads an empty or non-JSON posted value as HTML, cleaned (no 500; issue 6).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "jiyue.library.richtext.DraftailRichTextArea"}
+}
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Jiyue.

@@ -222,3 +222,73 @@ def test_published_import_can_be_unpublished_and_republished(city, tmp_path):
     services.publish_now(policy, user=city.superuser)
     policy.refresh_from_db()
     assert policy.live and policy.index_no == index_no  # never re-issued
+
+
+# --- files as they come from other offices (issue 6 item 9) --------------------------
+
+
+def write_bytes(tmp_path, data):
+    path = tmp_path / "resources.jsonl"
+    path.write_bytes(data)
+    return str(path)
+
+
+def _lines(city, **extra):
+    return "\n".join(
+        json.dumps(r, ensure_ascii=False)
+        for r in (row(city, **extra), row(city, title="第二件", resource_type="news"))
+    )
+
+
+def test_gbk_file_is_read_like_the_site_inventory(city, tmp_path):
+    path = write_bytes(tmp_path, _lines(city).encode("gbk"))
+    call_command("import_resources", path)
+    assert sorted(Resource.objects.values_list("title", flat=True)) == [
+        "关于印发《实施方案》的通知",
+        "第二件",
+    ]
+
+
+def test_utf8_bom_is_accepted(city, tmp_path):
+    path = write_bytes(tmp_path, b"\xef\xbb\xbf" + _lines(city).encode("utf-8"))
+    call_command("import_resources", path)
+    assert Resource.objects.count() == 2
+
+
+def test_explicit_encoding_that_does_not_fit_is_refused_clearly(city, tmp_path):
+    path = write_bytes(tmp_path, _lines(city).encode("gbk"))
+    with pytest.raises(CommandError, match="UTF-8 或 GBK"):
+        call_command("import_resources", path, "--encoding", "utf-8")
+    with pytest.raises(CommandError, match="不支持的文件编码"):
+        call_command("import_resources", path, "--encoding", "no-such-codec")
+    assert Resource.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"])
+def test_lone_surrogate_or_nul_is_reported_per_line(city, tmp_path, capsys, bad):
+    # json.dumps with ensure_ascii writes the escape "\ud800", as other software does.
+    lines = [json.dumps(row(city)), json.dumps(row(city, title=f"坏{bad}字"))]
+    path = write_bytes(tmp_path, "\n".join(lines).encode("ascii"))
+    with pytest.raises(CommandError):
+        call_command("import_resources", path)
+    err = capsys.readouterr().err
+    assert "第2行" in err and "无效字符" in err
+    assert "第1行" not in err
+    assert Resource.objects.count() == 0
+
+
+def test_deeply_nested_json_is_reported_per_line(city, tmp_path, capsys):
+    deep = '{"title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write(tmp_path, [row(city), deep])
+    with pytest.raises(CommandError):
+        call_command("import_resources", path)
+    err = capsys.readouterr().err
+    assert "第2行" in err and "嵌套" in err
+    assert Resource.objects.count() == 0
+
+
+def test_unicode_line_separator_inside_a_string_stays_one_line(city, tmp_path):
+    path = write(tmp_path, [row(city, summary="甲\u2028乙"), row(city, title="第二件")])
+    call_command("import_resources", path)
+    assert Resource.objects.get(title="第二件")
+    assert Resource.objects.get(summary="甲\u2028乙")

@@ -1,4 +1,12 @@
-"""A supervisor (主管单位), a department editor and a superuser, each with admin access."""
+"""Fixtures for the security tests.
+
+- ``people``: a supervisor (主管单位), a department editor, another department's editor and
+  a superuser, each with admin access; ``online_site``: fgw's site, provisioned and online.
+- ``city``: the page-cache city (every site online, the page cache on), for tests
+  that follow content onto the public page and into the cache.
+- ``scan_city``: the same city with published content in its columns and an
+  organization API token, for the automated scans.
+"""
 
 from dataclasses import dataclass
 
@@ -6,6 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from jiyue.library import services
+from jiyue.library.models import ApiToken, ResourceType
 from jiyue.registry import services as registry
 from jiyue.registry.models import (
     GovSite,
@@ -15,6 +25,7 @@ from jiyue.registry.models import (
     SiteType,
     StaffMembership,
 )
+from tests.frontcache.conftest import CachedCity, cache_root, city  # noqa: F401  (fixtures)
 
 # Satisfies the password policy (12+ characters, three classes).
 PASSWORD = "Jiyue-测试-2026"
@@ -39,18 +50,18 @@ def _staff(username, org):
 
 @pytest.fixture
 def people(db):
-    city = Organization.objects.create(name="北京市人民政府", org_type=OrgType.CITY_GOVERNMENT)
+    root = Organization.objects.create(name="北京市人民政府", org_type=OrgType.CITY_GOVERNMENT)
     office = Organization.objects.create(
         name="北京市人民政府办公厅",
         org_type=OrgType.GENERAL_OFFICE,
-        parent=city,
+        parent=root,
         is_supervisor=True,
     )
     fgw = Organization.objects.create(
-        name="北京市发展和改革委员会", org_type=OrgType.DEPARTMENT, parent=city
+        name="北京市发展和改革委员会", org_type=OrgType.DEPARTMENT, parent=root
     )
     jw = Organization.objects.create(
-        name="北京市教育委员会", org_type=OrgType.DEPARTMENT, parent=city
+        name="北京市教育委员会", org_type=OrgType.DEPARTMENT, parent=root
     )
     return People(
         supervisor=_staff("supervisor", office),
@@ -84,3 +95,29 @@ def online_site(people):
     registry.provision(gov_site, home_title="发改委首页")
     gov_site.refresh_from_db()
     return gov_site
+
+
+@pytest.fixture
+def scan_city(db, django_user_model, cache_root, django_capture_on_commit_callbacks):  # noqa: F811
+    """A small city with live content in every column, and a token of its department."""
+    with django_capture_on_commit_callbacks(execute=True):
+        town = CachedCity(django_user_model)
+        policy = town.published(
+            title="关于促进经济发展的若干措施", resource_type=ResourceType.POLICY
+        )
+        news = town.published(title="工作动态一则", resource_type=ResourceType.NEWS)
+        services.place(policy, town.fgw_policies, town.superuser)
+        services.place(policy, town.portal_policies, town.superuser)
+        services.place(news, town.district_news, town.superuser)
+        services.place(news, town.portal_news, town.superuser)
+        town.interpretation = services.publish_now(
+            town.draft(
+                title="政策解读",
+                resource_type=ResourceType.INTERPRETATION,
+                policy=policy,
+            ),
+            user=town.superuser,
+        )
+    town.policy, town.news = policy, news
+    _token, town.api_key = ApiToken.issue(town.fgw, "扫描用令牌")
+    return town
