@@ -37,7 +37,7 @@ from jiyue.registry.permissions import ScopedModelPermissionPolicy
 from jiyue.registry.services import is_supervisor, sites_for_user
 
 from .models import ShareScope
-from .scope import by_organization, resources_in_scope
+from .scope import by_organization, organization_ids, resources_in_scope
 
 # --- Policies -------------------------------------------------------------------------
 
@@ -50,11 +50,11 @@ class ResourcePermissionPolicy(ScopedModelPermissionPolicy):
 
     def choosable_queryset(self, user, queryset):
         """Own scope, plus live items other organizations share (public, rule: LIB-5)."""
-        own = self.scope_queryset(user, queryset)
-        if own is queryset:
+        ids = organization_ids(user)
+        if ids is None:
             return queryset
         shared = Q(live=True) & ~Q(share_scope=ShareScope.NONE)
-        return queryset.filter(Q(pk__in=own.values("pk")) | shared)
+        return queryset.filter(Q(source_org__in=ids) | shared)
 
 
 class OrganizationRecordPolicy(ScopedModelPermissionPolicy):

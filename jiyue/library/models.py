@@ -341,6 +341,8 @@ class Resource(
         index.FilterField("live"),
         index.FilterField("source_org"),
         index.FilterField("owner_site"),
+        # The admin choosers search within what the user may choose (admin_isolation).
+        index.FilterField("share_scope"),
     ]
 
     class Meta:

@@ -76,12 +76,22 @@ def site_choices(user):
     )
 
 
-def resources_in_scope(user, queryset):
-    """``queryset`` narrowed to the resources ``user`` may open, edit and review."""
+def organization_ids(user):
+    """The ids of :func:`organizations_for_user` as a list; None means all."""
     orgs = organizations_for_user(user)
-    if orgs is None:
+    return None if orgs is None else getattr(user, _CACHE_ATTR)
+
+
+def resources_in_scope(user, queryset):
+    """``queryset`` narrowed to the resources ``user`` may open, edit and review.
+
+    A plain id list, not a subquery, so that the search backend can apply it to
+    the admin's search and chooser results (``source_org`` is a FilterField).
+    """
+    ids = organization_ids(user)
+    if ids is None:
         return queryset
-    return queryset.filter(source_org__in=orgs)
+    return queryset.filter(source_org__in=ids)
 
 
 def by_organization(user, queryset, field="organization"):
