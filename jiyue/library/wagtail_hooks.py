@@ -34,6 +34,7 @@ from .admin_isolation import (
     ScopedSnippetChooserViewSet,
     ScopedViewSetMixin,
     scope_queryset,
+    scoped_delete_bulk_action,
 )
 from .models import (
     ApiToken,
@@ -262,6 +263,20 @@ def _refuse_out_of_scope(request, instances):
 
 hooks.register("before_edit_snippet", _refuse_out_of_scope)
 hooks.register("before_delete_snippet", _refuse_out_of_scope)
+hooks.register(
+    "register_bulk_action",
+    scoped_delete_bulk_action(
+        [
+            *RESOURCE_MODELS[1:],
+            Theme,
+            ColumnSubscription,
+            ColumnDistributionSettings,
+            OrganizationWorkflow,
+            ApiToken,
+        ]
+    ),
+    order=100,
+)
 
 
 @hooks.register("register_log_actions")

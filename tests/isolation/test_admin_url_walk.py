@@ -23,10 +23,12 @@ gets a rule here or a place in ``NO_OBJECT`` with a reason. Rule: PLATFORM-F4
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from wagtail.admin.models import EditingSession
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.contrib.redirects.models import Redirect
@@ -84,6 +86,14 @@ ALLOWED_FOR_ANY_EDITOR = {
     "wagtailsnippetchoosers_library_theme:chosen": (
         "themes (主题分类) are one platform-wide classification that every editor picks from"
     ),
+    "wagtailadmin_workflows:task_chosen": (
+        "answers a review task's name: tasks are platform-wide configuration (审核步骤), "
+        "not an organization's object"
+    ),
+    "wagtailadmin_editing_sessions:release": (
+        "deletes only the requesting user's own session (filtered by user): a no-op for "
+        "B's session id, checked below"
+    ),
 }
 
 # Views whose control GET by the superuser may be 404 (the id is right, the view
@@ -91,7 +101,11 @@ ALLOWED_FOR_ANY_EDITOR = {
 CONTROL_MAY_404 = {
     "revisions_unschedule": "only a scheduled revision can be unscheduled",
     "workflow_preview": "a task without preview",
-    "wagtailadmin_pages:workflow_preview": "a task without preview",
+    "wagtailadmin_pages:convert_alias": "the page is not an alias",
+    "wagtailsettings:preview_on_edit": "the footer settings are not previewable",
+    "wagtailimages:url_generator": "the dynamic image serve view is not installed",
+    "wagtailimages:url_generator_output": "the dynamic image serve view is not installed",
+    "registry_sites:delete": "only a planned, never-provisioned record may be deleted (SITE-6)",
 }
 
 REFUSED = {400, 403, 404, 405}
@@ -110,6 +124,8 @@ class Route:
         model = initkwargs.get("model")
         if model is None:
             model = getattr(getattr(self.callback, "view_class", None), "model", None)
+        if isinstance(model, str):
+            model = apps.get_model(model)
         return model if isinstance(model, type) else None
 
 
@@ -165,6 +181,7 @@ class Objects:
             user=world.b.editor,
             content_type=ContentType.objects.get_for_model(Page),
             object_id=str(world.b.draft.pk),
+            last_seen_at=timezone.now(),
         )
         self.workflow = world.b.in_review.get_workflow()
         self.group = Group.objects.get(pk=world.b.gov_site.editors_group_id)
@@ -198,6 +215,16 @@ class Objects:
             "wagtailadmin_api:pages:action": world.b.draft,
             "wagtailadmin_api:images:detail": world.b.image,
             "wagtailadmin_api:documents:detail": world.b.document,
+            "wagtailadmin_workflows:enable": self.workflow,
+            "wagtailadmin_workflows:usage": self.workflow,
+            "wagtailadmin_workflows:usage_results": self.workflow,
+            "wagtailadmin_workflows:edit_task": self.workflow.tasks.first(),
+            "wagtailadmin_workflows:enable_task": self.workflow.tasks.first(),
+            "wagtailadmin_workflows:disable_task": self.workflow.tasks.first(),
+            "wagtailadmin_workflows:task_chosen": self.workflow.tasks.first(),
+            "registry_sites:go_live": world.b.gov_site,
+            "registry_applications:decide": self.application,
+            "registry_applications:withdraw": self.application,
         }
 
     def for_model(self, model):
@@ -273,6 +300,8 @@ class Objects:
             return state.current_task_state_id
         if param == "task_id" and state is not None:
             return state.current_task_state.task_id
+        if param == "task_id":  # the task chooser's "chosen" step
+            return obj.pk
         if param == "workflow_pk":
             return self.workflow.pk
         if param == "action_name":
@@ -298,6 +327,7 @@ class Objects:
     def bulk_urls(self):
         """Every registered bulk action of every model that has an object of B."""
         urls = []
+        bulk_action_registry.get_bulk_actions_for_model("wagtailcore", "page")  # scans hooks
         for app_label, models in bulk_action_registry.actions.items():
             for model_name, actions in models.items():
                 if app_label == "wagtailcore" and model_name == "page":
@@ -315,16 +345,26 @@ class Objects:
         return urls
 
 
-def refusal_problem(response):
+def refusal_problem(response, client, own_explorer):
+    """Why ``response`` is not a refusal (None if it is)."""
     body = body_text(response)
     if MARK_B in body:
         return f"shows {MARK_B}'s content (status {response.status_code})"
     status = response.status_code
     if status in REFUSED:
         return None
-    if status == 302 and response.get("Location") == "/admin/":
+    location = response.get("Location", "")
+    if status == 302 and location == "/admin/":
         return None  # Wagtail's permission-denied redirect to the dashboard
-    return f"not refused: status {status} {response.get('Location', '')}"
+    if status == 302 and location == own_explorer:
+        return None  # the explorer sends a scoped editor to their own site
+    if status == 302 and location.startswith("/admin/"):
+        # A redirect to another view of the same object (e.g. revisions → history):
+        # that view must refuse in turn.
+        followed = client.get(location)
+        problem = refusal_problem(followed, client, own_explorer)
+        return f"redirects to {location}, which is {problem}" if problem else None
+    return f"not refused: status {status} {location}"
 
 
 def short(view_name):
@@ -388,12 +428,15 @@ def test_editor_of_another_organization_is_refused_everywhere_platform_7(walk, c
         ):
             failures.append(f"control: superuser GET {label} {url}: 404 (wrong filling?)")
     client.force_login(world.a.editor)
+    own_explorer = reverse("wagtailadmin_explore", args=[world.a.home.pk])
     for method in ("get", "post"):
         for label, url, name in cases:
             if name in ALLOWED_FOR_ANY_EDITOR:
                 continue
             response = getattr(client, method)(url)
-            problem = refusal_problem(response)
+            problem = refusal_problem(response, client, own_explorer)
             if problem:
                 failures.append(f"{method.upper()} {label} {url}: {problem}")
     assert not failures, f"{len(failures)} of {2 * len(cases)} requests:\n" + "\n".join(failures)
+    # The allowed "release" really released nothing of B's.
+    assert EditingSession.objects.filter(user=world.b.editor).exists()

@@ -190,7 +190,7 @@ def test_accept_refused_for_other_site_and_repeated_decision(city, client):
     response = client.post(reverse("library_admin:decide", args=[placement.pk, "accept"]))
     placement.refresh_from_db()
     assert placement.state == PlacementState.PENDING
-    assert any("本网站" in m for m in message_texts(response))
+    assert response.status_code == 404  # another site's placement looks like a missing one
     client.force_login(city.district_editor)
     client.post(reverse("library_admin:decide", args=[placement.pk, "reject"]))
     response = client.post(reverse("library_admin:decide", args=[placement.pk, "accept"]))
