@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from jiyue.library.models import Resource, ResourceAttachment, ResourceType
 
-from .conftest import MARK_B, body_text, check_urls
+from .conftest import MARK_B, body_text, check_urls, make_site
 
 
 def proxy_name(resource):
@@ -187,13 +187,21 @@ def test_add_form_offers_only_the_users_organization_and_site_platform_7(world, 
     [
         ("source_org", "office"),
         ("source_org", "b"),
-        ("owner_site", "site_b"),
+        ("owner_site", "portal"),
     ],
 )
 def test_add_form_refuses_another_organization_or_site_platform_7(world, as_user, field, forged):
-    """Item 3: a forged ``source_org`` / ``owner_site`` is a form error; nothing is saved."""
+    """Item 3: a forged ``source_org`` / ``owner_site`` is a form error; nothing is saved.
+
+    The city portal is the parent organization's site, which LIB-7 alone would allow.
+    """
     client = as_user(world.a.editor)
-    value = world.b.gov_site.pk if forged == "site_b" else world.orgs[forged].pk
+    if forged == "portal":
+        value = make_site(
+            world.orgs["city"], "北京市人民政府门户网站", "www.beijing.gov.cn", "门户"
+        ).pk
+    else:
+        value = world.orgs[forged].pk
     overrides = {field: value}
     if forged == "office":
         overrides["action-submit"] = "submit"
