@@ -45,9 +45,10 @@ def test_organization_and_below_only_where_a_group_is_given_it_platform_f4(
     draft = city.draft(title="发改委的草稿")
     user = portal_editor(city, django_user_model)
     group = Group.objects.create(name="市政府（含下级机构）")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="library", codename="manage_sub_organizations")
+    permission = Permission.objects.get(
+        content_type__app_label="library", codename="manage_sub_organizations"
     )
+    group.permissions.add(permission)
     user.groups.add(group)
     user = refetch(django_user_model, user)
     assert city.fgw in organizations_for_user(user)
