@@ -42,9 +42,7 @@ def test_distribution_page_lists_sites_and_states(city, client):
     assert "待接收" in body and "已生效" in body
 
 
-def test_distribution_page_shows_editors_only_their_own_sites_placements_platform_7(
-    city, client
-):
+def test_distribution_page_shows_editors_only_their_own_sites_placements_platform_7(city, client):
     """PLATFORM-7: where a shared item appears on other sites is not an editor's to see."""
     news = city.published(title="全市经济运行情况")
     Placement.objects.create(resource=news, column=city.fgw_policies)
