@@ -25,6 +25,7 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.chooser import (
@@ -38,7 +39,7 @@ from wagtail.snippets.views.chooser import (
 from jiyue.registry.permissions import ScopedModelPermissionPolicy
 from jiyue.registry.services import is_supervisor, sites_for_user
 
-from .models import ShareScope
+from .models import Resource, ShareScope
 from .scope import by_organization, organization_ids, resources_in_scope
 
 # --- Policies -------------------------------------------------------------------------
@@ -216,3 +217,21 @@ def scoped_delete_bulk_action(library_models):
             return super().get_actionable_objects()
 
     return ScopedDeleteBulkAction
+
+
+# --- Review: dashboard panel and workflow reports ---------------------------------------
+
+
+class ScopedWorkflowObjectsToModeratePanel(WorkflowObjectsToModeratePanel):
+    """The dashboard's "awaiting your review" panel without other organizations' items."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["states"] = [
+            state
+            for state in context["states"]
+            if not isinstance(state["obj"], Resource)
+            or resources_in_scope(user, Resource.objects.filter(pk=state["obj"].pk)).exists()
+        ]
+        return context

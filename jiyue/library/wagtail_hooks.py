@@ -21,6 +21,7 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -33,6 +34,7 @@ from .admin_isolation import (
     ResourcePermissionPolicy,
     ScopedSnippetChooserViewSet,
     ScopedViewSetMixin,
+    ScopedWorkflowObjectsToModeratePanel,
     scope_queryset,
     scoped_delete_bulk_action,
 )
@@ -330,3 +332,14 @@ def distribution_listing_button(snippet, user, next_url=None):
 def live_page_links_only(features):
     """After Wagtail's own handler (order 0): links resolve only to live pages."""
     features.register_link_type(LivePageLinkHandler)
+
+
+@hooks.register("construct_homepage_panels")
+def scoped_review_panel(request, panels):
+    """Replace the "awaiting your review" panel with one scoped to the user's organizations."""
+    panels[:] = [
+        ScopedWorkflowObjectsToModeratePanel()
+        if type(panel) is WorkflowObjectsToModeratePanel
+        else panel
+        for panel in panels
+    ]

@@ -283,3 +283,27 @@ def test_forged_page_link_does_not_reveal_another_sites_draft_url_platform_7(
     assert "链接一" in body
     assert draft_url not in body
     assert live_url in body  # live pages still link
+
+
+# --- Review: dashboard and workflow reports ---------------------------------------------
+
+
+def test_review_dashboard_shows_no_other_organizations_drafts_platform_7(library_world, as_user):
+    """Item 1: the library's review groups are shared by every organization's reviewers,
+    so the dashboard's "awaiting your review" listed every organization's drafts."""
+    from django.contrib.auth.models import Group
+
+    from jiyue.library.workflow import WORKFLOW_STEPS
+
+    lib = library_world
+    reviewer = lib.world.a.editor
+    reviewer.groups.add(Group.objects.get(name=WORKFLOW_STEPS[0]))
+    client = as_user(reviewer)
+    b_titles = [resource.title for resource in lib.drafts.values()]
+    body = body_text(client.get(reverse("wagtailadmin_home")))
+    assert not [title for title in b_titles if title in body]
+    assert lib.a_draft.title in body  # own drafts in review are listed
+    # B's reviewer in the same (shared) group sees B's.
+    lib.world.b.editor.groups.add(Group.objects.get(name=WORKFLOW_STEPS[0]))
+    body = body_text(as_user(lib.world.b.editor).get(reverse("wagtailadmin_home")))
+    assert b_titles[0] in body and lib.a_draft.title not in body
