@@ -219,7 +219,7 @@ def scoped_delete_bulk_action(library_models):
     return ScopedDeleteBulkAction
 
 
-# --- Review: dashboard panel and workflow reports ---------------------------------------
+# --- Review: the dashboard panel --------------------------------------------------------
 
 
 class ScopedWorkflowObjectsToModeratePanel(WorkflowObjectsToModeratePanel):
