@@ -9,7 +9,6 @@ and PermissionDenied are shown as admin messages, never as a server error.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -21,8 +20,10 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
 
 from . import services
+from .admin_isolation import choosable_queryset, column_q
 from .forms import PlaceForm, PushForm, WaiverForm, columns_of_sites
-from .models import Placement, PlacementState, Resource, ResourceType, ShareScope
+from .models import Placement, PlacementState, Resource, ResourceType
+from .scope import resources_in_scope
 from .workflow import InterpretationRequired
 
 
@@ -37,11 +38,7 @@ def _error_messages(request, exc):
 
 def resources_visible_to(user):
     """Resources a user may open here: their own scope, or live shared ones (LIB-5)."""
-    from .wagtail_hooks import ResourcePermissionPolicy
-
-    own = ResourcePermissionPolicy(Resource).scope_queryset(user, Resource.objects.all())
-    shared = Q(live=True) & ~Q(share_scope=ShareScope.NONE)
-    return Resource.objects.filter(Q(pk__in=own.values("pk")) | shared)
+    return choosable_queryset(user, Resource, Resource.objects.all())
 
 
 # --- Distribution of one resource -------------------------------------------------------
@@ -69,8 +66,12 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
         return is_supervisor(self.request.user)
 
     def showing_rows(self):
-        """Active columns (placements and subscriptions) plus pending and rejected pushes."""
-        from jiyue.registry.models import GovSite
+        """Active columns (placements and subscriptions) plus pending and rejected pushes.
+
+        Only on the sites the user works on: where a shared item appears on other
+        sites is theirs to know (the supervisor sees every site).
+        """
+        from jiyue.registry.services import sites_for_user
 
         active = list(services.columns_showing(self.resource))
         others = list(
@@ -78,9 +79,13 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
             .exclude(state=PlacementState.ACTIVE)
             .select_related("column")
         )
-        _cols, site_of = columns_of_sites(GovSite.objects.all())
-        rows = [(c, site_of.get(c.pk), PlacementState.ACTIVE.label) for c in active]
-        rows += [(p.column, site_of.get(p.column_id), p.get_state_display()) for p in others]
+        _cols, site_of = columns_of_sites(sites_for_user(self.request.user))
+        rows = [(c, site_of[c.pk], PlacementState.ACTIVE.label) for c in active if c.pk in site_of]
+        rows += [
+            (p.column, site_of[p.column_id], p.get_state_display())
+            for p in others
+            if p.column_id in site_of
+        ]
         return rows
 
     def get_context_data(self, **kwargs):
@@ -169,7 +174,12 @@ class PlacementDecisionView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk, decision):
-        placement = get_object_or_404(Placement.objects.select_related("column"), pk=pk)
+        # Another site's placement looks like a missing one (rule: PLATFORM-F4).
+        query = column_q(request.user)
+        placements = Placement.objects.select_related("column")
+        if query is not None:
+            placements = placements.filter(query)
+        placement = get_object_or_404(placements, pk=pk)
         if decision not in ("accept", "reject"):
             raise Http404
         try:
@@ -194,9 +204,7 @@ class WaiverView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full-inverse"
 
     def dispatch(self, request, pk):
-        from .wagtail_hooks import ResourcePermissionPolicy
-
-        own = ResourcePermissionPolicy(Resource).scope_queryset(
+        own = resources_in_scope(
             request.user, Resource.objects.filter(resource_type=ResourceType.POLICY)
         )
         self.resource = get_object_or_404(own, pk=pk)
