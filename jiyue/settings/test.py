@@ -34,3 +34,5 @@ if os.environ.get("JIYUE_TEST_DB", "").strip().lower() in {"postgres", "postgres
 # test transactions that never commit, so no purge would run and pages would go stale.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "jiyue.frontcache.middleware.FrontCacheMiddleware"]
 JIYUE_FRONTCACHE_ROOT = Path(tempfile.mkdtemp(prefix="jiyue-frontcache-test-"))
+# Purge tests look at what a purge removed; tests of the re-render switch it on.
+JIYUE_FRONTCACHE_RERENDER = False
