@@ -45,7 +45,7 @@ def resource_detail(request, home, resource_id):
     """
     resource = (
         library.live_resources()
-        .select_related("source_org", "owner_site", "policy")
+        .select_related("source_org", "owner_site")
         .filter(pk=resource_id)
         .first()
     )
