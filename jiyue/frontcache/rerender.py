@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 MIDDLEWARE = "jiyue.frontcache.middleware.FrontCacheMiddleware"
 # A bulk change purges whole hosts instead; more pages than this are left to readers.
 MAX_PAGES = 1000
+# Pages per task: workers running side by side share a large change.
+CHUNK = 25
 
 
 def enabled():
@@ -50,11 +52,17 @@ def cached_now(urls):
 
 
 def schedule(urls):
-    """Enqueue the re-render of ``urls`` (pages that were cached) if enabled."""
+    """Enqueue the re-render of ``urls`` (pages that were cached) if enabled.
+
+    In tasks of :data:`CHUNK` pages, so that several worker processes share a change
+    that touched many sites. Returns the enqueued task results.
+    """
     urls = [[host, path] for host, path in urls][:MAX_PAGES]
     if not urls or not enabled():
-        return None
-    return rerender_pages.enqueue(urls)
+        return []
+    return [
+        rerender_pages.enqueue(urls[start : start + CHUNK]) for start in range(0, len(urls), CHUNK)
+    ]
 
 
 class _Handler:

@@ -3,6 +3,8 @@ visible on every site right after the final approval, not when each page's next
 visitor arrives). rule: LIB-3 — the change shows on every site that shows the resource.
 """
 
+from types import SimpleNamespace
+
 import pytest
 
 from jiyue.frontcache import rerender, services
@@ -120,3 +122,13 @@ def test_the_rerendered_page_is_what_a_reader_gets(city, cache_root):
     reader = city.client(city.portal).get(column)
     assert reader["X-Jiyue-Cache"] == "HIT"
     assert city.portal.name in reader.content.decode()
+
+
+def test_many_pages_are_shared_out_in_several_tasks(city, rerender_on, cache_root, monkeypatch):
+    """A change on many sites is split so that several workers can render it."""
+    enqueued = []
+    monkeypatch.setattr(rerender, "rerender_pages", SimpleNamespace(enqueue=enqueued.append))
+    urls = [(f"s{i:03d}.example.gov.cn", "/gzdt/") for i in range(rerender.CHUNK * 2 + 1)]
+    rerender.schedule(urls)
+    assert [len(chunk) for chunk in enqueued] == [rerender.CHUNK, rerender.CHUNK, 1]
+    assert [tuple(url) for chunk in enqueued for url in chunk] == urls
