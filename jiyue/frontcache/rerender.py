@@ -111,8 +111,9 @@ def rerender(host, path):
     urlconf = get_urlconf()
     try:
         with translation.override(translation.get_language()):
+            # Not response.close(): it sends request_finished, which closes the database
+            # connection of the request or task this runs in.
             response = _Handler.get().get_response(_request(host, path))
-            response.close()
     finally:
         set_urlconf(urlconf)
     return response.status_code == 200 and any(

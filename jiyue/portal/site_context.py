@@ -13,7 +13,9 @@ production) is unchanged. :mod:`jiyue.portal.signals` bumps the version on every
 that alters what the chrome shows (site record, organization, Wagtail site, footer
 settings, any page saved, published, unpublished, moved or deleted), so a renamed site
 shows its new name on the next request. A request then reads the chrome with one cache
-lookup instead of about ten queries.
+lookup instead of about ten queries. Code that changes these rows without sending the
+model signals (``QuerySet.update``, raw SQL) must call :func:`bump_chrome_version`, as
+it must purge the page cache.
 """
 
 import threading
