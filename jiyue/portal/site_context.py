@@ -9,13 +9,15 @@ footer settings) is the same on every page of a site and changes only when an ed
 changes the site, so it is built once per site and kept in each process
 (:class:`SiteChrome`), valid while the platform-wide chrome version
 (:data:`CHROME_VERSION_KEY` in the default cache, shared by every process in
-production) is unchanged. :mod:`jiyue.portal.signals` bumps the version on every save
-that alters what the chrome shows (site record, organization, Wagtail site, footer
-settings, any page saved, published, unpublished, moved or deleted), so a renamed site
-shows its new name on the next request. A request then reads the chrome with one cache
-lookup instead of about ten queries. Code that changes these rows without sending the
-model signals (``QuerySet.update``, raw SQL) must call :func:`bump_chrome_version`, as
-it must purge the page cache.
+production) is unchanged. :mod:`jiyue.portal.signals` calls :func:`chrome_changed` on
+every save that alters what the chrome shows (site record, organization, Wagtail site,
+footer settings, any page saved, published, unpublished, moved or deleted): the
+version is bumped when the transaction commits, so a renamed site shows its new name
+on the next request, and until then the changing transaction reads the chrome from
+the database, so a rolled-back change leaves nothing cached. A request then reads
+the chrome with one cache lookup instead of about ten queries. Code that changes
+these rows without sending the model signals (``QuerySet.update``, raw SQL) must call
+:func:`chrome_changed`, as it must purge the page cache.
 """
 
 import threading
@@ -25,6 +27,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 
 from jiyue.registry.models import GovSite
 from jiyue.registry.services import gov_site_for_request
@@ -129,6 +132,36 @@ def bump_chrome_version():
         cache.set(CHROME_VERSION_KEY, time.time_ns(), None)
 
 
+_DIRTY = "_jiyue_chrome_dirty"
+
+
+def chrome_changed():
+    """Something the chrome shows changed in the current transaction.
+
+    Until it commits, this connection reads the chrome from the database (it sees its
+    own uncommitted change; other processes must not, and a rollback must leave no
+    trace in any cache); the commit bumps the version for every process.
+    """
+    connection = transaction.get_connection()
+    setattr(connection, _DIRTY, True)
+
+    def committed():
+        setattr(connection, _DIRTY, False)
+        bump_chrome_version()
+
+    transaction.on_commit(committed)  # at once outside a transaction
+
+
+def _changed_in_this_transaction():
+    connection = transaction.get_connection()
+    if not getattr(connection, _DIRTY, False):
+        return False
+    if connection.in_atomic_block:
+        return True
+    setattr(connection, _DIRTY, False)  # the transaction ended (committed or rolled back)
+    return False
+
+
 class _ChromeStore:
     """This process's chromes of the current version: ``{(site id, host): SiteChrome}``."""
 
@@ -143,6 +176,8 @@ _store = _ChromeStore()
 
 def cached_chrome(gov_site_id, host, request=None):
     """The chrome of the site ``gov_site_id`` seen from ``host``: one cache lookup."""
+    if _changed_in_this_transaction():
+        return build_chrome(_gov_site(gov_site_id), request)
     version = chrome_version()
     key = (gov_site_id, host)
     with _store.lock:
@@ -151,16 +186,19 @@ def cached_chrome(gov_site_id, host, request=None):
             _store.version = version
         chrome = _store.chromes.get(key)
     if chrome is None:
-        gov_site = (
-            GovSite.objects.select_related("organization", "wagtail_site")
-            .filter(pk=gov_site_id)
-            .first()
-        )
-        chrome = build_chrome(gov_site, request)
+        chrome = build_chrome(_gov_site(gov_site_id), request)
         with _store.lock:
             if _store.version == version:
                 _store.chromes[key] = chrome
     return chrome
+
+
+def _gov_site(gov_site_id):
+    return (
+        GovSite.objects.select_related("organization", "wagtail_site")
+        .filter(pk=gov_site_id)
+        .first()
+    )
 
 
 @dataclass

@@ -9,6 +9,7 @@ the detail page are gone).
 """
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from jiyue.library import services as library
@@ -27,10 +28,21 @@ MAX_QUERIES_HOME_PER_COLUMN = 1  # one list query per first-level column, no mor
 
 
 @pytest.fixture
-def city(db, django_user_model):
-    city = City(django_user_model)
-    GovSite.objects.all().update(status=SiteStatus.ONLINE)
-    invalidate_host_cache()
+def committed(django_capture_on_commit_callbacks):
+    """Run a change's on-commit callbacks as a real commit would (tests never commit).
+
+    Until its transaction commits, a change is read from the database by the changing
+    connection only; these tests check what every process sees after the commit.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def city(db, django_user_model, committed):
+    with committed():
+        city = City(django_user_model)
+        GovSite.objects.all().update(status=SiteStatus.ONLINE)
+        invalidate_host_cache()
     for site in (city.portal, city.fgw_site, city.district_site):
         site.refresh_from_db()
     return city
@@ -46,46 +58,52 @@ def page(gov_site, path="/"):
     return response.content.decode()
 
 
-def test_a_renamed_site_shows_its_new_name_on_the_next_page(city):
+def test_a_renamed_site_shows_its_new_name_on_the_next_page(city, committed):
     """rule: NAME-2, META-4 — the header and the site tags always equal the registry."""
     assert "北京市发展和改革委员会网站" in page(city.fgw_site, "/zcwj/")
-    city.fgw_site.name = "北京市发展改革委网站"
-    city.fgw_site.save()
+    with committed():
+        city.fgw_site.name = "北京市发展改革委网站"
+        city.fgw_site.save()
     html = page(city.fgw_site, "/zcwj/")
     assert "北京市发展改革委网站" in html
     assert "北京市发展和改革委员会网站" not in html
 
 
-def test_a_renamed_organization_shows_in_the_footer_at_once(city):
+def test_a_renamed_organization_shows_in_the_footer_at_once(city, committed):
     """rule: FOOTER-2 — 主办单位 is the organization's current name."""
     assert city.fgw.name in page(city.fgw_site)
-    city.fgw.name = "北京市发展改革委"
-    city.fgw.save()
+    with committed():
+        city.fgw.name = "北京市发展改革委"
+        city.fgw.save()
     assert "<dd>北京市发展改革委</dd>" in page(city.fgw_site)
 
 
-def test_an_edited_footer_shows_on_the_next_page(city):
+def test_an_edited_footer_shows_on_the_next_page(city, committed):
     """rule: FOOTER-5 — the footer settings an editor saves are shown at once."""
     page(city.fgw_site)
-    footer = FooterSettings.for_site(city.fgw_site.wagtail_site)
-    footer.phone = "010-12345678"
-    footer.save()
+    with committed():
+        footer = FooterSettings.for_site(city.fgw_site.wagtail_site)
+        footer.phone = "010-12345678"
+        footer.save()
     assert "010-12345678" in page(city.fgw_site, "/zcwj/")
 
 
-def test_a_new_or_renamed_column_shows_in_the_navigation_at_once(city):
+def test_a_new_or_renamed_column_shows_in_the_navigation_at_once(city, committed):
     page(city.fgw_site)
-    make_column(city.fgw_home, "通知公告", "tzgg", ColumnType.NEWS)
+    with committed():
+        make_column(city.fgw_home, "通知公告", "tzgg", ColumnType.NEWS)
     assert 'href="/tzgg/"' in page(city.fgw_site)
-    city.fgw_policies.title = "规范性文件"
-    city.fgw_policies.save_revision().publish()
+    with committed():
+        city.fgw_policies.title = "规范性文件"
+        city.fgw_policies.save_revision().publish()
     html = page(city.fgw_site, "/tzgg/")
     assert "规范性文件" in html
 
 
-def test_an_unpublished_column_leaves_the_navigation_at_once(city):
+def test_an_unpublished_column_leaves_the_navigation_at_once(city, committed):
     page(city.fgw_site)
-    city.fgw_policies.unpublish()
+    with committed():
+        city.fgw_policies.unpublish()
     assert 'href="/zcwj/"' not in page(city.fgw_site)
 
 
@@ -96,8 +114,9 @@ def test_the_chrome_of_one_site_never_shows_on_another(city):
     assert "北京市发展和改革委员会网站" not in html
 
 
-def test_subcolumns_and_breadcrumbs_come_from_the_chrome(city):
-    sub = make_column(city.fgw_policies, "规章", "gz")
+def test_subcolumns_and_breadcrumbs_come_from_the_chrome(city, committed):
+    with committed():
+        sub = make_column(city.fgw_policies, "规章", "gz")
     html = page(city.fgw_site, "/zcwj/")
     assert 'href="/zcwj/gz/"' in html  # sub-column list
     crumbs = page(city.fgw_site, "/zcwj/gz/").split('class="breadcrumbs"', 1)[1]
@@ -118,10 +137,11 @@ def _site_with_columns(city, count):
 
 @pytest.mark.parametrize("columns", [2, 8])
 def test_home_page_queries_grow_by_one_list_per_column_only(
-    city, columns, django_assert_max_num_queries
+    city, committed, columns, django_assert_max_num_queries
 ):
     """The home page reads every column's rules at once (no per-column rule queries)."""
-    _site_with_columns(city, columns)
+    with committed():
+        _site_with_columns(city, columns)
     page(city.fgw_site)  # the first request builds the chrome
     top_level = columns + 1
     with django_assert_max_num_queries(
@@ -132,9 +152,10 @@ def test_home_page_queries_grow_by_one_list_per_column_only(
 
 @pytest.mark.parametrize("columns", [2, 8])
 def test_column_and_detail_page_queries_do_not_grow_with_the_site(
-    city, columns, django_assert_max_num_queries
+    city, committed, columns, django_assert_max_num_queries
 ):
-    resource = _site_with_columns(city, columns)
+    with committed():
+        resource = _site_with_columns(city, columns)
     page(city.fgw_site, "/zcwj/")
     with django_assert_max_num_queries(MAX_QUERIES_COLUMN):
         html = page(city.fgw_site, "/zcwj/")
@@ -143,16 +164,34 @@ def test_column_and_detail_page_queries_do_not_grow_with_the_site(
         assert resource.title in page(city.fgw_site, f"/content/{resource.pk}/")
 
 
-def test_detail_page_does_not_read_other_sites_rules(city, django_assert_max_num_queries):
+def test_detail_page_does_not_read_other_sites_rules(
+    city, committed, django_assert_max_num_queries
+):
     """Rules of other sites' columns are not evaluated for this site's detail page."""
-    resource = _site_with_columns(city, 1)
+    with committed():
+        resource = _site_with_columns(city, 1)
     page(city.fgw_site, f"/content/{resource.pk}/")
-    for i in range(10):
-        column = make_column(city.district_home, f"区栏目{i}", f"qlm{i}", ColumnType.NEWS)
-        rule = ColumnSubscription.objects.create(
-            column=column, name=f"区规则{i}", include_sub_orgs=True
-        )
-        rule.source_orgs.add(city.fgw)
+    with committed():
+        for i in range(10):
+            column = make_column(city.district_home, f"区栏目{i}", f"qlm{i}", ColumnType.NEWS)
+            rule = ColumnSubscription.objects.create(
+                column=column, name=f"区规则{i}", include_sub_orgs=True
+            )
+            rule.source_orgs.add(city.fgw)
     page(city.fgw_site, f"/content/{resource.pk}/")
     with django_assert_max_num_queries(MAX_QUERIES_DETAIL):
         page(city.fgw_site, f"/content/{resource.pk}/")
+
+
+def test_an_uncommitted_change_is_not_cached_for_anyone(city, committed):
+    """A change read inside its own transaction never reaches the shared chrome."""
+    page(city.fgw_site)
+    with transaction.atomic():
+        city.fgw_site.name = "回滚的网站名称"
+        city.fgw_site.save()
+        assert "回滚的网站名称" in page(city.fgw_site)  # the changing transaction sees it
+        transaction.set_rollback(True)
+    # Rolled back (no commit callback ran): the chrome built meanwhile was not kept.
+    html = page(city.fgw_site)
+    assert "北京市发展和改革委员会网站" in html
+    assert "回滚的网站名称" not in html
