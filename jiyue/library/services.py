@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .distribution import (
     accept,
+    column_ids_showing,
     columns_showing,
     gov_site_of_column,
     pending_placements_for_user,
@@ -18,6 +19,7 @@ from .distribution import (
     reject,
     remove_placement,
     resources_for_column,
+    resources_for_columns,
     sites_showing,
     unpublish,
     user_manages_column,
@@ -35,6 +37,7 @@ from .workflow import (
 __all__ = [
     "InterpretationRequired",
     "accept",
+    "column_ids_showing",
     "columns_showing",
     "create_draft",
     "gov_site_of_column",
@@ -46,6 +49,7 @@ __all__ = [
     "reject",
     "remove_placement",
     "resources_for_column",
+    "resources_for_columns",
     "set_organization_workflow",
     "setup_library_workflow",
     "sites_showing",

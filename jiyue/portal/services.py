@@ -17,7 +17,7 @@ from jiyue.library import services as library
 from jiyue.registry.models import GovSite
 from jiyue.registry.services import serving_host
 
-from .models import ColumnPage
+from .models import LIST_FIELDS, ColumnPage
 
 SITE_FEED_ITEMS = 50
 # Sub-paths that show a resource besides the column lists (see HomePage's routes).
@@ -94,15 +94,22 @@ def site_resources(home):
     return reduce(or_, querysets).order_by("-pub_date", "-pk")
 
 
-def column_showing_on_site(resource, home):
+def column_showing_on_site(resource, home, columns=None):
     """The column of ``home``'s site whose page a resource's detail page sits in.
 
     The first column that shows it, the most specific first: a resource placed in
     工作动态 and in its grouping column 政务动态 carries 工作动态's column tags.
     ``None`` when the site does not show it — its detail page is then a 404 there.
     Liveness of the resource is the caller's check; this only asks the library's
-    distribution (placements and subscription rules).
+    distribution (placements and subscription rules). ``columns``: the site's live,
+    public columns when the caller has them (the cached site chrome); only their
+    placements and rules are then read.
     """
+    if columns is not None:
+        ids = library.column_ids_showing(resource, among=[c.pk for c in columns])
+        showing = [c for c in columns if c.pk in ids]
+        showing.sort(key=lambda c: (-c.depth, c.path))
+        return showing[0] if showing else None
     return (
         library.columns_showing(resource)
         .filter(path__startswith=home.path, depth__gt=home.depth)
@@ -111,6 +118,19 @@ def column_showing_on_site(resource, home):
         .order_by("-depth", "path")
         .first()
     )
+
+
+def latest_by_column(columns, limit):
+    """``[(column, [newest resources])]``: each column's ``limit`` newest items.
+
+    The subscription rules of every column are read in one query, then one list
+    query per column (rule: LIB-1, DESIGN-3).
+    """
+    querysets = library.resources_for_columns(columns)
+    return [
+        (column, list(querysets[column.pk].select_related(None).only(*LIST_FIELDS)[:limit]))
+        for column in columns
+    ]
 
 
 def _site_roots():

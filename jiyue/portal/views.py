@@ -143,9 +143,9 @@ def canonical_url(request, resource):
     return host_url(request, host) + content_path(resource.pk)
 
 
-def _link_on_site(request, resource, home):
+def _link_on_site(request, resource, home, columns=None):
     """This site's detail URL of ``resource`` if the site shows it, else its canonical URL."""
-    if column_showing_on_site(resource, home) is not None:
+    if column_showing_on_site(resource, home, columns) is not None:
         return content_path(resource.pk)
     return canonical_url(request, resource)
 
@@ -159,24 +159,26 @@ def resource_detail(request, home, resource_id):
     """
     resource = (
         library.live_resources()
-        .select_related("source_org", "owner_site", "policy")
+        .select_related("source_org", "owner_site")
         .filter(pk=resource_id)
         .first()
     )
     if resource is None:
         raise Http404(_("信息不存在或已撤销。"))
-    column = column_showing_on_site(resource, home)
+    # The site's live columns come from the cached chrome (one cache lookup).
+    columns = site_context(request, home).chrome.columns
+    column = column_showing_on_site(resource, home, columns)
     if column is None:
         raise Http404(_("本网站未发布该信息。"))
     related = []
     if resource.resource_type == ResourceType.POLICY:
         # rule: INTERP-2 — the policy links to its published interpretations.
         interpretations = library.live_resources().filter(policy=resource).newest_first()
-        related = [(i, _link_on_site(request, i, home)) for i in interpretations]
+        related = [(i, _link_on_site(request, i, home, columns)) for i in interpretations]
     elif resource.resource_type == ResourceType.INTERPRETATION and resource.policy_id:
         policy = library.live_resources().filter(pk=resource.policy_id).first()
         if policy is not None:
-            related = [(policy, _link_on_site(request, policy, home))]
+            related = [(policy, _link_on_site(request, policy, home, columns))]
     context = {
         "page": column,
         "self": column,
@@ -279,7 +281,7 @@ def feed_links(request, page):
 
     links = []
     if page is not None and issubclass(page.specific_class or type(None), ColumnPage):
-        url = page.get_url(request) or ""
+        url = site.url_of(page) or ""
         links.append((_("%(title)s订阅") % {"title": page.title}, url + "feed/"))
     links.append((_("%(site)s订阅") % {"site": site.site_name}, site.home_url + "feed/"))
     return links

@@ -316,6 +316,10 @@ JIYUE_HOST_MAP = dict(item.split("=", 1) for item in env_list("JIYUE_HOST_MAP", 
 # Rendered pages for anonymous readers, served by nginx (deploy/nginx/jiyue.conf) or,
 # without nginx, by jiyue.frontcache's middleware.
 JIYUE_FRONTCACHE_ROOT = Path(os.environ.get("JIYUE_FRONTCACHE_ROOT", VAR_DIR / "frontcache"))
+# Pages a purge removed are rendered again at once by the task worker
+# (jiyue.frontcache.rerender), with the scheme readers use for absolute links.
+JIYUE_FRONTCACHE_RERENDER = env_bool("JIYUE_FRONTCACHE_RERENDER", True)
+JIYUE_FRONTCACHE_RERENDER_SCHEME = os.environ.get("JIYUE_FRONTCACHE_RERENDER_SCHEME", "https")
 # Overrides of STANDARDS.md rule defaults, keyed by rule ID (CONFIG-1).
 JIYUE_RULES = {}
 

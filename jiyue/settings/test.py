@@ -39,3 +39,6 @@ JIYUE_FRONTCACHE_ROOT = Path(tempfile.mkdtemp(prefix="jiyue-frontcache-test-"))
 # production (client.force_login does not pass through django-axes); the supervisors'
 # second factor is off unless a test turns JIYUE_2FA_REQUIRED on (tests/security).
 JIYUE_2FA_REQUIRED = False
+
+# Purge tests look at what a purge removed; tests of the re-render switch it on.
+JIYUE_FRONTCACHE_RERENDER = False

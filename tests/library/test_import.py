@@ -157,7 +157,9 @@ def test_drafts_get_revision_and_create_log_entries(city, tmp_path):
         ).exists()
 
 
-def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
+def test_batched_publish_matches_the_single_publish_path(
+    city, tmp_path, django_capture_on_commit_callbacks
+):
     """--publish sets what Revision.publish does: live revision, times, index number."""
     received = []
 
@@ -174,7 +176,9 @@ def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
                 row(city, title="无发布时间", resource_type="news", pub_date=""),
             ],
         )
-        call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
+        # The search index is written by a task once the import commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
     finally:
         published.disconnect(on_published)
 
@@ -198,7 +202,7 @@ def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
     assert later.index_no.split("/")[0] == first.split("/")[0]
     # One audit entry for the batch.
     assert ModelLogEntry.objects.filter(action="library.import").count() == 1
-    # Search and reference indexes are written for the batch.
+    # Search (after the commit, by the task) and reference indexes for the batch.
     hits = get_search_backend().search("实施方案", Resource)
     assert resources[0].pk in {hit.pk for hit in hits}
     # Reference index rows exactly when Wagtail tracks the model (it does not today).
@@ -292,3 +296,15 @@ def test_unicode_line_separator_inside_a_string_stays_one_line(city, tmp_path):
     call_command("import_resources", path)
     assert Resource.objects.get(title="第二件")
     assert Resource.objects.get(summary="甲\u2028乙")
+
+
+def test_search_index_waits_for_the_commit(city, tmp_path, django_capture_on_commit_callbacks):
+    """The search index is written by a task after the import commits, never before."""
+    path = write(tmp_path, [row(city)])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
+    resource = Resource.objects.get()
+    assert resource.pk not in {hit.pk for hit in get_search_backend().search("实施方案", Resource)}
+    for callback in callbacks:
+        callback()
+    assert resource.pk in {hit.pk for hit in get_search_backend().search("实施方案", Resource)}

@@ -14,6 +14,7 @@ from jiyue.library.models import Resource
 from jiyue.portal import metadata
 from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
 from jiyue.portal.services import column_showing_on_site, content_path
+from jiyue.portal.site_context import chrome_changed
 
 from .html_helpers import list_items, region
 from .walk import client_for, footer_problems, site_urls
@@ -175,6 +176,8 @@ def test_site_tags_follow_the_registry_record_not_the_wagtail_site(demo_sites):
     GovSite.objects.filter(pk=jw.pk).update(
         name="北京市教育委员会门户网站", site_id_code="1100000099"
     )
+    # update() sends no signal: like the page cache, the cached site chrome must be told.
+    chrome_changed()
     html = client_for(jw).get("/").content.decode()
     tags = metadata.parse_meta_tags(html)
     assert tags["SiteName"] == ["北京市教育委员会门户网站"]
@@ -262,6 +265,7 @@ def test_footer_omits_what_is_not_set(demo_sites):
     assert fgw.operator_name == ""
     FooterSettings.objects.filter(site=fgw.wagtail_site).update(email="")
     GovSite.objects.filter(pk=fgw.pk).update(operator_name="")
+    chrome_changed()  # update() sends no signal
     text, _links = region(client_for(fgw).get("/").content.decode(), "footer")
     assert "承办单位" not in text
     assert "电子邮箱" not in text
