@@ -105,6 +105,9 @@ def bench_env(var_dir, database_url=None, settings=SETTINGS):
         "JIYUE_HOST_MAP": "",
         "JIYUE_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "JIYUE_ALLOWED_HOSTS": ".jiyue.gov.cn,127.0.0.1,localhost",
+        # The bench talks plain HTTP to nginx (deploy/nginx/jiyue.conf): production's
+        # redirect to HTTPS would turn every measured page into a 301.
+        "JIYUE_SSL_REDIRECT": "0",
     }
     if database_url:
         env["DATABASE_URL"] = database_url

@@ -45,7 +45,8 @@ def main():
     _common.setup_django(var_dir, args.database_url)
     from django.contrib.auth import get_user_model
 
-    from jiyue.portal import services
+    from jiyue.library import services
+    from jiyue.portal import services as portal_services
     from jiyue.portal.models import ColumnPage
     from jiyue.registry.models import GovSite
 
@@ -71,7 +72,7 @@ def main():
         source_org=portal.organization,
         owner_site=portal,
     )
-    services.push(resource, [column for _site, column in targets], supervisor)
+    portal_services.push(resource, [column for _site, column in targets], supervisor)
     workflow = resource.get_workflow()
     workflow.start(resource, superuser)
     for _step in range(len(workflow.tasks) - 1):

@@ -18,7 +18,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from . import services
+from . import rerender, services
 
 logger = logging.getLogger(__name__)
 _BATCH_ATTRIBUTE = "_jiyue_frontcache_batch"
@@ -126,9 +126,12 @@ def flush(batch):
             urls.update(urls_for_resource(resource))
     # Whole hosts cover their own URLs.
     urls = {(host, path) for host, path in urls if services.normalize_host(host) not in hosts}
+    was_cached = rerender.cached_now(urls)
     if urls:
         services.purge_urls(urls)
     for host in hosts:
         services.purge_host(host)
     if urls or hosts:
         logger.info("frontcache: purged %d pages and %d hosts", len(urls), len(hosts))
+    # Render again at once, in the task worker, what readers had cached.
+    rerender.schedule(was_cached)

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
+from jiyue.portal import services as portal
 from jiyue.registry import services as registry
 
 from . import services
@@ -28,7 +29,9 @@ def cache_key(request):
     Only anonymous GET/HEAD without a query string, on a registered site's host, in
     the platform language (nginx does not negotiate languages; public pages are in
     Chinese). "Anonymous" means no session cookie: the same test nginx makes, and it
-    needs no database query.
+    needs no database query. The Host header must already be spelled as the cache
+    key spells it (lower case, no trailing dot; nginx passes ``$host``, which is):
+    another spelling goes to Django, which redirects it to the canonical host.
     """
     if request.method not in ("GET", "HEAD"):
         return None
@@ -43,8 +46,11 @@ def cache_key(request):
         return None
     if translation.get_language() != settings.LANGUAGE_CODE:
         return None
-    host = services.normalize_host(request.get_host())
-    if host is None or not services.candidate_files(host, path):
+    raw_host = request.get_host()
+    host = services.normalize_host(raw_host)
+    if host is None or raw_host.rsplit(":", 1)[0] != host:
+        return None
+    if not services.candidate_files(host, path):
         return None
     return host, path
 
@@ -94,7 +100,10 @@ class FrontCacheMiddleware:
             return response
         taken = services.generation(host)
         response = self.get_response(request)
-        if request.method == "GET":
+        # Only what the portal rendered as the page at exactly this path: a response
+        # reached through another spelling (``/content/0228/``) would be stored under
+        # a file no purge removes (issue 6). Fails closed for any undeclared view.
+        if request.method == "GET" and portal.canonical_path_of(request) == path:
             content_type = storable_content_type(response)
             if content_type is not None:
                 services.store(host, path, content_type, response.content, taken)

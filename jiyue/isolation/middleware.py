@@ -13,6 +13,8 @@ It refuses (403), for a user who is not a supervisor (主管单位) or superuser
 * moving a page from or to another site (``/admin/pages/<id>/move/<id>/confirm/``):
   Wagtail checks whether the slug is free under the destination before it checks
   permissions, which told an editor which slugs another site's page holds;
+* the "confirm workflow cancellation" step of another site's page, which tells
+  whether it is in review and names its workflow's tasks;
 * Wagtail's "page types usage" report, which counts every site's pages and names
   each type's most recently edited page, whichever site it is on;
 * Wagtail's "site history" report: it shows every log entry of a model on which
@@ -40,6 +42,8 @@ DJANGO_ADMIN_PREFIX = "/django-admin/"
 CHOSEN_PAGES_VIEW = "wagtailadmin_choose_page_chosen_multiple"
 CHOOSER_START_VIEW = "wagtailadmin_choose_page"
 MOVE_CONFIRM_VIEW = "wagtailadmin_pages:move_confirm"
+# Answers, without a permission check, whether any page is in review and its tasks.
+CONFIRM_CANCELLATION_VIEW = "wagtailadmin_pages:confirm_workflow_cancellation"
 SUPERVISOR_ONLY_VIEWS = {
     "wagtailadmin_reports:page_types_usage",
     "wagtailadmin_reports:page_types_usage_results",
@@ -71,6 +75,8 @@ class AdminIsolationMiddleware:
             self._check_pages(
                 user, [str(view_kwargs["page_to_move_id"]), str(view_kwargs["destination_id"])]
             )
+        elif view_name == CONFIRM_CANCELLATION_VIEW:
+            self._check_pages(user, [str(view_kwargs["page_id"])])
         elif view_name in SUPERVISOR_ONLY_VIEWS and scope_for(user) is not None:
             raise PermissionDenied(_("该报表涵盖全部网站，仅限主管单位查看。"))
         elif view_name == CHOOSER_START_VIEW:

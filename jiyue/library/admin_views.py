@@ -9,7 +9,6 @@ columns. The views only collect input and call :mod:`jiyue.library.services`.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -18,12 +17,13 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
-from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
 
 from . import services
+from .admin_isolation import choosable_queryset
 from .forms import WaiverForm
-from .models import Resource, ResourceType, ShareScope
+from .models import Resource, ResourceType
+from .scope import resources_in_scope
 from .workflow import InterpretationRequired
 
 RESOURCE_HEADER_BUTTONS_HOOK = "jiyue_library_resource_header_buttons"
@@ -38,16 +38,9 @@ def error_messages(request, exc):
         messages.error(request, str(exc) or _("没有权限执行此操作。"))
 
 
-def _policy():
-    """The scoped policy ``wagtail_hooks`` registers for resources (by Wagtail's registry)."""
-    return policy_registry.get_by_type(Resource)
-
-
 def resources_visible_to(user):
     """Resources a user may open here: their own scope, or live shared ones (LIB-5)."""
-    own = _policy().scope_queryset(user, Resource.objects.all())
-    shared = Q(live=True) & ~Q(share_scope=ShareScope.NONE)
-    return Resource.objects.filter(Q(pk__in=own.values("pk")) | shared)
+    return choosable_queryset(user, Resource, Resource.objects.all())
 
 
 # --- Interpretation waiver ------------------------------------------------------------------
@@ -60,7 +53,7 @@ class WaiverView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full-inverse"
 
     def dispatch(self, request, pk):
-        own = _policy().scope_queryset(
+        own = resources_in_scope(
             request.user, Resource.objects.filter(resource_type=ResourceType.POLICY)
         )
         self.resource = get_object_or_404(own, pk=pk)

@@ -6,24 +6,44 @@
 - ``POST /`` (token auth ``Authorization: Bearer <key>``) creates a DRAFT that then
   goes through review; it is never published directly.
 
-Reads only ever see live resources: drafts never leak, whoever asks.
+Reads only ever see live resources: drafts never leak, whoever asks, not even through
+the answer to a filter (an unpublished column answers like a missing one) or to a
+write (another organization's draft policy is "not found", like a missing id).
+
+Bad input is refused with 4xx before anything is written (issue 6 item 9): ids and
+page numbers are bounded to what the database can hold, ``pub_date`` must carry its
+time zone, and everything is checked before the draft is created, in one
+transaction with building the answer. The body is cleaned to the admin editor's
+allow-list (:mod:`jiyue.library.richtext`) by :func:`services.create_draft`.
 """
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from jiyue.registry.services import organizations_in_scope
+
 from . import services
-from .models import ApiToken, ResourceType, Theme
+from .models import ApiToken, Resource, ResourceType, Theme
 
 router = Router(tags=["信息资源"])
 
 MAX_PAGE_SIZE = 100
+# Ids are 64-bit database integers; a larger number is refused with 422 instead of
+# overflowing the database driver (SQLite raises OverflowError).
+MAX_ID = 2**63 - 1
+# Deep enough for every real list, small enough that the offset stays a 64-bit integer.
+MAX_PAGE = 1_000_000
+
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class TokenAuth(HttpBearer):
@@ -74,34 +94,36 @@ class ResourcePage(Schema):
 
 
 class ResourceFilters(Schema):
-    site: int | None = Field(None, description="网站（GovSite id）：所属或在其栏目中显示的资源")
-    column: int | None = Field(None, description="栏目（页面 id）")
+    site: DbId | None = Field(None, description="网站（GovSite id）：所属或在其栏目中显示的资源")
+    column: DbId | None = Field(None, description="栏目（页面 id）；未发布的栏目与不存在的相同")
     type: ResourceType | None = None
-    organization: int | None = Field(None, description="来源机构 id")
-    theme: int | None = Field(None, description="主题分类 id（含下级分类）")
+    organization: DbId | None = Field(None, description="来源机构 id")
+    theme: DbId | None = Field(None, description="主题分类 id（含下级分类）")
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
 class ResourceIn(Schema):
     resource_type: str
     title: str
-    source_org_id: int
-    owner_site_id: int
+    source_org_id: DbId
+    owner_site_id: DbId
     summary: str = ""
     body: str = ""
     author: str = ""
     keywords: str = ""
     theme_code: str = ""
-    pub_date: datetime.datetime | None = None
+    pub_date: datetime.datetime | None = Field(
+        None, description="发布时间，须带时区，如 2024-05-06T09:30:00+08:00（META-7）"
+    )
     doc_no: str = ""
     issuing_organ: str = ""
     written_date: datetime.date | None = None
     validity: str = "valid"
     needs_interpretation: bool = False
-    policy_id: int | None = None
+    policy_id: DbId | None = None
     interpretation_form: str = ""
     video_url: str = ""
 
@@ -162,7 +184,8 @@ def list_resources(request, filters: Query[ResourceFilters]):
     if filters.column is not None:
         from jiyue.portal import services as portal
 
-        column = get_object_or_404(portal.ColumnPage, pk=filters.column)
+        # An unpublished (or private) column answers exactly like a missing one.
+        column = get_object_or_404(portal.ColumnPage.objects.live().public(), pk=filters.column)
         qs = qs.filter(pk__in=portal.resources_for_column(column).values("pk"))
     if filters.site is not None:
         qs = qs.filter(_site_q(filters.site))
@@ -189,7 +212,7 @@ def list_resources(request, filters: Query[ResourceFilters]):
 
 
 @router.get("/{int:resource_id}", response=ResourceDetailOut, auth=None, summary="信息资源详情")
-def get_resource(request, resource_id: int):
+def get_resource(request, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     resource = get_object_or_404(
         services.live_resources().select_related("source_org", "theme__parent"), pk=resource_id
     )
@@ -206,7 +229,6 @@ def get_resource(request, resource_id: int):
 def _scope_errors(token, payload):
     """The token's organization limits what it may write (organization scope)."""
     from jiyue.registry.models import GovSite
-    from jiyue.registry.services import organizations_in_scope
 
     org = token.organization
     errors = []
@@ -217,7 +239,42 @@ def _scope_errors(token, payload):
         pk=payload.owner_site_id, organization_id__in=allowed_site_orgs
     ).exists():
         errors.append(("owner_site_id", _("所属网站不是本令牌所属机构（或其上级）的网站。")))
+    if (
+        payload.policy_id is not None
+        and not _policies_visible_to(org).filter(pk=payload.policy_id).exists()
+    ):
+        # The same answer for a missing id and for another organization's draft, so
+        # the API cannot be used to probe which draft ids exist (issue 6 item 10).
+        errors.append(("policy_id", _("INTERP-2：所解读的政策文件不存在。")))
     return errors
+
+
+def _policies_visible_to(org):
+    """Policies a token of ``org`` may link an interpretation to.
+
+    Live policies of anyone (they are public), and drafts of the token's own
+    organization and those below it.
+    """
+    return Resource.objects.filter(resource_type=ResourceType.POLICY).filter(
+        Q(live=True) | Q(source_org__in=organizations_in_scope(org))
+    )
+
+
+def _input_errors(payload):
+    """Errors the model's validation does not catch, found before anything is saved."""
+    errors = []
+    if payload.pub_date is not None and timezone.is_naive(payload.pub_date):
+        errors.append(
+            (
+                "pub_date",
+                _("META-7：发布时间须带时区，如 2024-05-06T09:30:00+08:00（北京时间）。"),
+            )
+        )
+    return errors
+
+
+def _field_errors(errors):
+    return Status(422, {"errors": [{"field": f, "message": str(m)} for f, m in errors]})
 
 
 @router.post(
@@ -233,6 +290,7 @@ def create_resource(request, payload: ResourceIn):
         errors.append(
             ("resource_type", _("未知的资源类型，可选：%s") % "、".join(ResourceType.values))
         )
+    errors += _input_errors(payload)
     errors += _scope_errors(token, payload)
     theme = None
     if payload.theme_code:
@@ -240,22 +298,18 @@ def create_resource(request, payload: ResourceIn):
         if theme is None:
             errors.append(("theme_code", _("主题分类代码不存在。")))
     if errors:
-        return Status(422, {"errors": [{"field": f, "message": str(m)} for f, m in errors]})
+        return _field_errors(errors)
     fields = payload.dict(exclude={"theme_code"})
     fields["theme"] = theme
     try:
-        resource = services.create_draft(user=None, **fields)
+        # The draft, its revision and the answer are made in one transaction: if
+        # anything fails on the way, nothing stays behind to be duplicated by a retry.
+        with transaction.atomic():
+            resource = services.create_draft(user=None, **fields)
+            data = _out(resource)
+            data.update(body=resource.body, interpretation_ids=[], attachments=[])
     except ValidationError as exc:
-        return Status(
-            422,
-            {
-                "errors": [
-                    {"field": field, "message": msg}
-                    for field, msgs in exc.message_dict.items()
-                    for msg in msgs
-                ]
-            },
+        return _field_errors(
+            (field, msg) for field, msgs in exc.message_dict.items() for msg in msgs
         )
-    data = _out(resource)
-    data.update(body=resource.body, interpretation_ids=[], attachments=[])
     return Status(201, data)

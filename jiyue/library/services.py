@@ -12,6 +12,7 @@ Distribution (which columns show a resource) is the portal's:
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .importing import UnstorableText, check_storable_text
 from .models import (
     PROXY_MODELS,
     GuideItemType,
@@ -21,6 +22,7 @@ from .models import (
     ShareScope,
     Validity,
 )
+from .richtext import clean_body
 from .workflow import (
     InterpretationRequired,
     set_organization_workflow,
@@ -36,7 +38,9 @@ __all__ = [
     "Resource",
     "ResourceType",
     "ShareScope",
+    "UnstorableText",
     "Validity",
+    "check_storable_text",
     "create_draft",
     "live_resources",
     "publish_now",
@@ -63,9 +67,13 @@ def live_resources():
 def create_draft(user=None, log_action="wagtail.create", **fields):
     """Create a resource as an unpublished draft with a first revision.
 
+    The body is cleaned to the admin editor's allow-list first (rule: PLATFORM-7,
+    :mod:`jiyue.library.richtext`): callers pass HTML from outside the editor.
     Validates with the model's rules (``full_clean``) and raises ValidationError.
     The draft then goes through review like one created in the admin.
     """
+    if fields.get("body"):
+        fields["body"] = clean_body(fields["body"])
     resource_type = fields.get("resource_type")
     model = PROXY_MODELS.get(resource_type, Resource)
     resource = model(**fields)

@@ -1,13 +1,13 @@
 """Admin of the library: one snippet viewset per resource type, grouped as 信息资源库.
 
 Each viewset edits a proxy model with its own panels and lists only its type.
-Resources are scoped to the user's organization (and those below it) or sites;
-supervisors see everything. Revisions, diffs, locking, comments, scheduling and
+Every viewset is scoped in one place (:mod:`.admin_isolation`): listings, choosers
+and every view that takes an object id see only the organizations the user acts for
+(:mod:`.scope`); supervisors see everything. Revisions, diffs, locking, comments, scheduling and
 workflow come from Wagtail's snippet views.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -20,12 +20,21 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from jiyue.registry.permissions import ScopedModelPermissionPolicy
-
 from . import admin_views
+from .admin_forms import ResourceAdminForm
+from .admin_isolation import (
+    OrganizationRecordPolicy,
+    ResourcePermissionPolicy,
+    ScopedSnippetChooserViewSet,
+    ScopedViewSetMixin,
+    ScopedWorkflowObjectsToModeratePanel,
+    scope_queryset,
+    scoped_delete_bulk_action,
+)
 from .models import (
     ApiToken,
     DataReleaseResource,
@@ -40,28 +49,7 @@ from .models import (
     Theme,
     TopicResource,
 )
-
-
-class ResourcePermissionPolicy(ScopedModelPermissionPolicy):
-    """Staff see resources of their organization (and below) or of their sites."""
-
-    def scope_queryset(self, user, queryset):
-        from jiyue.registry.services import (
-            is_supervisor,
-            organization_for_user,
-            organizations_in_scope,
-            sites_for_user,
-        )
-
-        if is_supervisor(user):
-            return queryset
-        org = organization_for_user(user)
-        if org is None:
-            return queryset.none()
-        return queryset.filter(
-            Q(source_org__in=organizations_in_scope(org)) | Q(owner_site__in=sites_for_user(user))
-        )
-
+from .page_links import LivePageLinkHandler
 
 RESOURCE_MODELS = [
     Resource,
@@ -76,6 +64,8 @@ RESOURCE_MODELS = [
 ]
 for _model in RESOURCE_MODELS:
     register_permission_policy(_model, ResourcePermissionPolicy(_model), exact_class=True)
+for _model in (OrganizationWorkflow, ApiToken):
+    register_permission_policy(_model, OrganizationRecordPolicy(_model), exact_class=True)
 
 
 # --- Panels --------------------------------------------------------------------------------
@@ -143,12 +133,14 @@ def edit_handler(extra=()):
         [
             ObjectList(COMMON_PANELS + list(extra), heading=_("内容")),
             ObjectList([PublishingPanel()], heading=_("发布设置")),
-        ]
+        ],
+        base_form_class=ResourceAdminForm,
     )
 
 
-class ResourceViewSet(SnippetViewSet):
+class ResourceViewSet(ScopedViewSetMixin, SnippetViewSet):
     icon = "doc-full"
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     list_display = ["title", "source_org", "pub_date_display", "status_string"]
     list_filter = ["live", "source_org", "theme"]
     list_per_page = 50
@@ -161,11 +153,9 @@ class ResourceViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         # Typed default manager limits each proxy to its own type; the policy limits
-        # it to the user's organizations and sites.
-        queryset = self.model._default_manager.select_related("source_org").order_by(
-            "-updated_at", "-pk"
-        )
-        return ResourcePermissionPolicy(self.model).scope_queryset(request.user, queryset)
+        # it to the organizations the user acts for.
+        queryset = super().get_queryset(request).select_related("source_org")
+        return queryset.order_by("-updated_at", "-pk")
 
 
 def _viewset(model, icon="doc-full", extra=(), list_filter=None):
@@ -176,6 +166,9 @@ def _viewset(model, icon="doc-full", extra=(), list_filter=None):
 
 
 class ThemeViewSet(SnippetViewSet):
+    """The theme classification is one platform-wide vocabulary (LIB-2), not scoped;
+    only holders of ``library.change_theme`` (the supervisor) may edit it."""
+
     model = Theme
     icon = "folder-open-1"
     list_display = ["code", "__str__"]
@@ -187,13 +180,15 @@ class ThemeViewSet(SnippetViewSet):
     ]
 
 
-class OrganizationWorkflowViewSet(SnippetViewSet):
+class OrganizationWorkflowViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = OrganizationWorkflow
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "tasks"
 
 
-class ApiTokenViewSet(SnippetViewSet):
+class ApiTokenViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = ApiToken
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "key"
     list_display = ["name", "organization", "prefix", "revoked", "last_used_at"]
     panels = [FieldPanel("revoked")]
@@ -228,20 +223,37 @@ hooks.register("register_admin_viewset", LibraryGroup)
 
 
 def _refuse_out_of_scope(request, instances):
-    """Editing or deleting another organization's resource by URL is refused."""
+    """Editing or (bulk) deleting another organization's library records is refused.
+
+    The viewsets already answer 404 for such ids; this also covers the snippet bulk
+    delete (``/admin/bulk/library/<model>/delete/?id=…``), whose confirmation page
+    would otherwise list the titles of the records it refuses.
+    """
     if not isinstance(instances, list | tuple):
         instances = [instances]
-    pks = [obj.pk for obj in instances if isinstance(obj, Resource)]
-    if not pks:
-        return
-    policy = ResourcePermissionPolicy(Resource)
-    visible = policy.scope_queryset(request.user, Resource.objects.filter(pk__in=pks))
-    if visible.count() != len(pks):
-        raise PermissionDenied
+    by_model = {}
+    for obj in instances:
+        by_model.setdefault(type(obj), []).append(obj.pk)
+    for model, pks in by_model.items():
+        visible = scope_queryset(request.user, model, model._default_manager.filter(pk__in=pks))
+        if visible.count() != len(set(pks)):
+            raise PermissionDenied
 
 
 hooks.register("before_edit_snippet", _refuse_out_of_scope)
 hooks.register("before_delete_snippet", _refuse_out_of_scope)
+hooks.register(
+    "register_bulk_action",
+    scoped_delete_bulk_action(
+        [
+            *RESOURCE_MODELS[1:],
+            Theme,
+            OrganizationWorkflow,
+            ApiToken,
+        ]
+    ),
+    order=100,
+)
 
 
 @hooks.register("register_log_actions")
@@ -266,4 +278,21 @@ def register_library_admin_urls():
             "library/",
             include((admin_views.admin_urls(), "library_admin"), namespace="library_admin"),
         )
+    ]
+
+
+@hooks.register("register_rich_text_features", order=100)
+def live_page_links_only(features):
+    """After Wagtail's own handler (order 0): links resolve only to live pages."""
+    features.register_link_type(LivePageLinkHandler)
+
+
+@hooks.register("construct_homepage_panels")
+def scoped_review_panel(request, panels):
+    """Replace the "awaiting your review" panel with one scoped to the user's organizations."""
+    panels[:] = [
+        ScopedWorkflowObjectsToModeratePanel()
+        if type(panel) is WorkflowObjectsToModeratePanel
+        else panel
+        for panel in panels
     ]

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from jiyue.library import admin_views as library_admin
+from jiyue.library.admin_isolation import column_q
 from jiyue.registry import services as registry
 
 from . import distribution as services
@@ -45,16 +46,24 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
         return registry.is_supervisor(self.request.user)
 
     def showing_rows(self):
-        """Active columns (placements and subscriptions) plus pending and rejected pushes."""
+        """Active columns (placements and subscriptions) plus pending and rejected pushes.
+
+        Only on the sites the user works on: where a shared item appears on other
+        sites is theirs to know (the supervisor sees every site).
+        """
         active = list(services.columns_showing(self.resource))
         others = list(
             Placement.objects.filter(resource=self.resource)
             .exclude(state=PlacementState.ACTIVE)
             .select_related("column")
         )
-        _cols, site_of = columns_of_sites(registry.gov_sites())
-        rows = [(c, site_of.get(c.pk), PlacementState.ACTIVE.label) for c in active]
-        rows += [(p.column, site_of.get(p.column_id), p.get_state_display()) for p in others]
+        _cols, site_of = columns_of_sites(registry.sites_for_user(self.request.user))
+        rows = [(c, site_of[c.pk], PlacementState.ACTIVE.label) for c in active if c.pk in site_of]
+        rows += [
+            (p.column, site_of[p.column_id], p.get_state_display())
+            for p in others
+            if p.column_id in site_of
+        ]
         return rows
 
     def get_context_data(self, **kwargs):
@@ -141,7 +150,12 @@ class PlacementDecisionView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk, decision):
-        placement = get_object_or_404(Placement.objects.select_related("column"), pk=pk)
+        # Another site's placement looks like a missing one (rule: PLATFORM-F4).
+        query = column_q(request.user)
+        placements = Placement.objects.select_related("column")
+        if query is not None:
+            placements = placements.filter(query)
+        placement = get_object_or_404(placements, pk=pk)
         if decision not in ("accept", "reject"):
             raise Http404
         try:

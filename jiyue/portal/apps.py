@@ -19,3 +19,8 @@ class PortalConfig(AppConfig):
             sender=registry_signals.GovSite,
             dispatch_uid="portal:build-site-tree",
         )
+
+        # The receivers that keep the cached site chrome fresh.
+        from . import signals
+
+        signals.connect()

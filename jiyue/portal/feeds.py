@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .services import SITE_FEED_ITEMS, content_path, site_resources
+from .services import SITE_FEED_ITEMS, absolute_url, content_path, site_resources
 from .site_context import site_context
 
 DESCRIPTION_LENGTH = 200
@@ -30,7 +30,8 @@ class _ResourceFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def _absolute(self, path):
-        return self.request.build_absolute_uri(path)
+        # The registry's host, not the request's spelling: feeds are cached (issue 6).
+        return absolute_url(self.request, self.site.gov_site, path)
 
     def items(self):
         raise NotImplementedError

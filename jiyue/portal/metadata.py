@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from jiyue.standards.formats import PUB_DATE_FORMAT, format_pub_date
 
 from .models import ColumnPage, ColumnType, HomePage
+from .services import absolute_url
 
 # rule: META-7 — the publish time is Beijing time, whatever TIME_ZONE a deployment sets.
 PUBDATE_FORMAT = PUB_DATE_FORMAT
@@ -128,8 +129,8 @@ def article_tags(resource, gov_site, request=None):
         ("Keywords", resource.keywords),
         ("Author", resource.author),
         ("Description", _one_line(description)),
-        ("Image", _image_url(resource, request)),
-        ("Url", _absolute_url(resource, request)),
+        ("Image", _image_url(resource, request, gov_site)),
+        ("Url", _absolute_url(resource, request, gov_site)),
     ]
     return [(name, value) for name, value in tags if value or name in ARTICLE_REQUIRED_TAGS]
 
@@ -159,25 +160,28 @@ def _one_line(text):
     return " ".join((text or "").split())
 
 
-def _absolute_url(resource, request):
-    """This site's URL of the resource's page (``/content/<id>/``)."""
+def _absolute_url(resource, request, gov_site=None):
+    """This site's URL of the resource's page (``/content/<id>/``).
+
+    Built on the registry's host name, never the request's spelling (issue 6).
+    """
     if resource.pk is None:
         return ""
     url = f"/content/{resource.pk}/"
-    return request.build_absolute_uri(url) if request is not None else url
+    return absolute_url(request, gov_site, url) if request is not None else url
 
 
-def _image_url(resource, request):
+def _image_url(resource, request, gov_site=None):
     """The resource's image, else the first image of its body (META-2 ``Image``)."""
     if resource.image_id:
         url = resource.image.get_rendition("max-800x800").url
         if request is not None and url.startswith("/"):
-            return request.build_absolute_uri(url)
+            return absolute_url(request, gov_site, url)
         return url
-    return _first_image_url(resource, request)
+    return _first_image_url(resource, request, gov_site)
 
 
-def _first_image_url(resource, request):
+def _first_image_url(resource, request, gov_site=None):
     """The first image of the body, rendered (rule: META-2 ``Image``, optional)."""
     from wagtail.rich_text import expand_db_html
 
@@ -190,7 +194,7 @@ def _first_image_url(resource, request):
     if not finder.src:
         return ""
     if request is not None and finder.src.startswith("/"):
-        return request.build_absolute_uri(finder.src)
+        return absolute_url(request, gov_site, finder.src)
     return finder.src
 
 

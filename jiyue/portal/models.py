@@ -69,6 +69,9 @@ class InspectionClass(models.TextChoices):
 # resource detail pages and the site feed; a first-level column may not take one of
 # these slugs, or it would be unreachable.
 SITE_PAGE_SLUGS = ("sitemap", "about", "statement", "content", "feed")
+# The fields a resource list shows (portal/includes/resource_list.html): reading only
+# these keeps a list query from carrying every field of each row through its sort.
+LIST_FIELDS = ("pk", "title", "resource_type", "validity", "pub_date")
 # Sub-path of every column that serves its feeds; no sub-column may take it.
 COLUMN_ROUTE_SLUGS = ("feed",)
 
@@ -126,13 +129,8 @@ class HomePage(RoutablePageMixin, Page):
             (parent[1] if parent else roots).append(node)
         return roots
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["columns"] = [
-            (column, list(column.latest_resources(self.HOME_ITEMS_PER_COLUMN)))
-            for column in self.columns()
-        ]
-        return context
+    # The column boxes of the page come from the ``home_columns`` template tag: the
+    # site's cached column list and one list query per column (jiyue_portal.py).
 
     def site_page_url(self, name, request=None):
         """URL of one of the footer's pages (``sitemap``, ``about``, ``statement``)."""
@@ -285,9 +283,10 @@ class ColumnPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """Newest first, paginated; each item shows its publish time (rule: DESIGN-3)."""
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.latest_resources(), self.PAGE_SIZE)
+        listed = self.latest_resources().select_related(None).only(*LIST_FIELDS)
+        paginator = Paginator(listed, self.PAGE_SIZE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
-        context["subcolumns"] = ColumnPage.objects.child_of(self).live().public()
+        # Sub-columns come from the site's cached column list (``subcolumns`` tag).
         return context
 
     @path("feed/", name="feed")

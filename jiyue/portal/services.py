@@ -11,6 +11,7 @@ distributed to it. Distribution's functions are offered to other apps from here.
 
 from functools import reduce
 from operator import or_
+from urllib.parse import urljoin
 
 from jiyue.library import services as library
 from jiyue.registry import services as registry
@@ -18,6 +19,7 @@ from jiyue.registry.services import serving_host
 
 from .distribution import (
     accept,
+    column_ids_showing,
     columns_showing,
     gov_site_of_column,
     pending_placements_for_user,
@@ -26,10 +28,12 @@ from .distribution import (
     reject,
     remove_placement,
     resources_for_column,
+    resources_for_columns,
     sites_showing,
     user_manages_column,
 )
 from .models import (
+    LIST_FIELDS,
     ColumnPage,
     ColumnSubscription,
     ColumnType,
@@ -42,6 +46,7 @@ from .models import (
 )
 
 __all__ = [
+    "LIST_FIELDS",
     "ColumnPage",
     "ColumnSubscription",
     "ColumnType",
@@ -51,17 +56,25 @@ __all__ = [
     "Placement",
     "PlacementState",
     "PlacementVia",
+    "absolute_url",
     "accept",
+    "canonical_path_of",
+    "column_ids_showing",
     "column_showing_on_site",
     "columns_showing",
     "content_path",
+    "declare_canonical_path",
     "gov_site_of_column",
+    "host_url",
+    "latest_by_column",
     "pending_placements_for_user",
     "place",
     "push",
     "reject",
     "remove_placement",
     "resources_for_column",
+    "resources_for_columns",
+    "site_base_url",
     "site_columns",
     "site_resources",
     "sites_showing",
@@ -74,6 +87,53 @@ SITE_FEED_ITEMS = 50
 # Sub-paths that show a resource besides the column lists (see HomePage's routes).
 SITE_PATHS = ("/", "/feed/", "/feed/atom/", "/sitemap.xml")
 COLUMN_FEED_PATHS = ("feed/", "feed/atom/")
+
+
+# Where the portal records, on the request, the canonical path of the page it serves
+# (see :func:`jiyue.portal.views.redirect_to_canonical`).
+_CANONICAL_PATH_ATTRIBUTE = "_jiyue_canonical_path"
+
+
+def declare_canonical_path(request, path):
+    """Record that the response to ``request`` shows what lives at ``path``."""
+    setattr(request, _CANONICAL_PATH_ATTRIBUTE, path)
+
+
+def canonical_path_of(request):
+    """The canonical path of what the portal rendered for ``request``, else None.
+
+    The page cache stores a response only when this equals the request's path: a
+    page reached through another spelling (``/content/0228/``) would be stored under
+    a file that no purge ever removes.
+    """
+    return getattr(request, _CANONICAL_PATH_ATTRIBUTE, None)
+
+
+def host_url(request, host):
+    """``scheme://host[:port]`` for ``host`` with the request's scheme and server port.
+
+    The port is the server's (``SERVER_PORT``), never the Host header's spelling.
+    """
+    port = request.get_port()
+    netloc = host if port in ("80", "443") else f"{host}:{port}"
+    return f"{request.scheme}://{netloc}"
+
+
+def site_base_url(request, gov_site):
+    """The base URL of ``gov_site`` from its registry record, not the request's Host.
+
+    Absolute URLs in pages (feeds, sitemap.xml, robots.txt, page tags) use it: a page
+    rendered for ``Host: FGW.LOCALHOST.`` is cached for every later reader, so it must
+    not repeat that spelling.
+    """
+    return host_url(request, serving_host(gov_site.primary_domain))
+
+
+def absolute_url(request, gov_site, location):
+    """``location`` (a path or a full URL) as an absolute URL on ``gov_site``."""
+    if gov_site is None:
+        return request.build_absolute_uri(location)
+    return urljoin(site_base_url(request, gov_site) + "/", location)
 
 
 def content_path(resource_id):
@@ -98,15 +158,22 @@ def site_resources(home):
     return reduce(or_, querysets).order_by("-pub_date", "-pk")
 
 
-def column_showing_on_site(resource, home):
+def column_showing_on_site(resource, home, columns=None):
     """The column of ``home``'s site whose page a resource's detail page sits in.
 
     The first column that shows it, the most specific first: a resource placed in
     工作动态 and in its grouping column 政务动态 carries 工作动态's column tags.
     ``None`` when the site does not show it — its detail page is then a 404 there.
     Liveness of the resource is the caller's check; this only asks the library's
-    distribution (placements and subscription rules).
+    distribution (placements and subscription rules). ``columns``: the site's live,
+    public columns when the caller has them (the cached site chrome); only their
+    placements and rules are then read.
     """
+    if columns is not None:
+        ids = column_ids_showing(resource, among=[c.pk for c in columns])
+        showing = [c for c in columns if c.pk in ids]
+        showing.sort(key=lambda c: (-c.depth, c.path))
+        return showing[0] if showing else None
     return (
         columns_showing(resource)
         .filter(path__startswith=home.path, depth__gt=home.depth)
@@ -115,6 +182,19 @@ def column_showing_on_site(resource, home):
         .order_by("-depth", "path")
         .first()
     )
+
+
+def latest_by_column(columns, limit):
+    """``[(column, [newest resources])]``: each column's ``limit`` newest items.
+
+    The subscription rules of every column are read in one query, then one list
+    query per column (rule: LIB-1, DESIGN-3).
+    """
+    querysets = resources_for_columns(columns)
+    return [
+        (column, list(querysets[column.pk].select_related(None).only(*LIST_FIELDS)[:limit]))
+        for column in columns
+    ]
 
 
 def _site_roots():

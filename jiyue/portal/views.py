@@ -1,10 +1,17 @@
 """Views of a site that are not pages of its tree: resource details, sitemap.xml,
 robots.txt. HomePage's routes call these, so each answers per site host.
+
+Also the one canonical spelling of every public URL (:func:`redirect_to_canonical`):
+any other spelling that reaches the same page answers 301 to the canonical URL.
 """
 
-from django.http import Http404, HttpResponse
+import re
+
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.encoding import iri_to_uri
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from jiyue.library import services as library
@@ -13,15 +20,121 @@ from jiyue.registry.services import serving_host
 
 from . import metadata
 from .models import ColumnPage
-from .services import column_showing_on_site, content_path, site_columns, site_resources
-from .site_context import site_context
+from .services import (
+    column_showing_on_site,
+    content_path,
+    declare_canonical_path,
+    host_url,
+    site_base_url,
+    site_columns,
+    site_resources,
+)
+from .site_context import gov_site_for, site_context
+
+PAGE_PARAMETER = "page"
+_CANONICAL_PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
+_MAX_PAGE_PARAMETER_LENGTH = 20
 
 
-def host_url(request, host):
-    """``scheme://host[:port]`` for ``host`` with the request's scheme and port."""
-    port = request.get_port()
-    netloc = host if port in ("80", "443") else f"{host}:{port}"
-    return f"{request.scheme}://{netloc}"
+def canonical_path(page, request):
+    """The one path, on its own site, of what ``page`` serves for ``request``, or None.
+
+    The page's path below its site root, plus the sub-page route Wagtail resolved
+    (``content/228/``, ``feed/atom/``) spelled back from its arguments, so
+    ``/content/0228/`` has the canonical path ``/content/228/``. Routes whose last
+    segment has a file extension (``sitemap.xml``, ``robots.txt``) have no
+    trailing slash (see ``jiyue/urls.py``).
+    """
+    parts = page.get_url_parts(request)
+    if parts is None:
+        return None
+    page_path = parts[2]
+    match = getattr(request, "routable_resolver_match", None)
+    if match is None or not hasattr(page, "reverse_subpage"):
+        return page_path
+    subpath = page.reverse_subpage(match.url_name, args=match.args, kwargs=match.kwargs)
+    path = page_path.rstrip("/") + "/" + subpath
+    last_segment = path.rstrip("/").rsplit("/", 1)[-1]
+    if path.endswith("/") and "." in last_segment:
+        path = path[:-1]
+    return path
+
+
+def _split_host(raw):
+    """``(name, ":port" or "")`` of a Host header value."""
+    name, sep, port = raw.rpartition(":")
+    if sep and port.isdigit() and not name.endswith("]"):
+        return name, sep + port
+    return raw, ""
+
+
+def _canonical_page_parameter(value):
+    """The canonical spelling of a column's ``?page=`` value; None means page 1."""
+    if len(value) > _MAX_PAGE_PARAMETER_LENGTH:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return str(number) if number > 1 else None
+
+
+def _canonical_query(page, request):
+    """The request's query string with the column's page number spelled canonically.
+
+    Only a column list reads ``?page=`` (page 1 has none; ``01``, ``+2``, ``２``,
+    ``abc`` are other spellings). Other parameters are kept as they were.
+    """
+    raw = request.META.get("QUERY_STRING", "")
+    if PAGE_PARAMETER not in request.GET or not isinstance(page, ColumnPage):
+        return raw
+    if getattr(request, "routable_resolver_match", None) is not None and (
+        request.routable_resolver_match.url_name != "index_route"
+    ):
+        return raw
+    values = request.GET.getlist(PAGE_PARAMETER)
+    if len(values) == 1 and _CANONICAL_PAGE_NUMBER.match(values[0]) and values[0] != "1":
+        return raw
+    wanted = _canonical_page_parameter(values[-1])
+    query = request.GET.copy()
+    query.pop(PAGE_PARAMETER)
+    pairs = [(key, value) for key in query for value in query.getlist(key)]
+    if wanted is not None:
+        pairs.append((PAGE_PARAMETER, wanted))
+    return urlencode(pairs)
+
+
+def redirect_to_canonical(page, request, serve_args, serve_kwargs):
+    """``before_serve_page`` hook: 301 from any other spelling to the canonical URL.
+
+    Spellings that reach the same page: a leading-zero id (``/content/0228/``), the
+    host name in capitals or with a trailing dot (``FGW.LOCALHOST.``), a column's
+    ``?page=1`` or ``?page=02``. Each would otherwise be rendered — and, for the
+    path, cached under a file of its own that no purge removes, so an unpublished
+    item stayed public. The canonical path is recorded on the request for the page
+    cache (:func:`jiyue.portal.services.canonical_path_of`), which stores nothing
+    else. Only GET and HEAD are redirected.
+    """
+    if request.method not in ("GET", "HEAD") or getattr(request, "is_dummy", False):
+        return None
+    path = canonical_path(page, request)
+    if path is None:
+        return None
+    gov_site = gov_site_for(request, page)
+    netloc = ""
+    if gov_site is not None:
+        name, port = _split_host(request.get_host())
+        host = serving_host(gov_site.primary_domain)
+        if name != host:
+            netloc = host + port
+    query = _canonical_query(page, request)
+    if netloc or path != request.path or query != request.META.get("QUERY_STRING", ""):
+        location = iri_to_uri(path) + ("?" + query if query else "")
+        if netloc:
+            location = f"{request.scheme}://{netloc}{location}"
+        return HttpResponsePermanentRedirect(location)
+    declare_canonical_path(request, path)
+    return None
 
 
 def canonical_url(request, resource):
@@ -30,9 +143,9 @@ def canonical_url(request, resource):
     return host_url(request, host) + content_path(resource.pk)
 
 
-def _link_on_site(request, resource, home):
+def _link_on_site(request, resource, home, columns=None):
     """This site's detail URL of ``resource`` if the site shows it, else its canonical URL."""
-    if column_showing_on_site(resource, home) is not None:
+    if column_showing_on_site(resource, home, columns) is not None:
         return content_path(resource.pk)
     return canonical_url(request, resource)
 
@@ -46,24 +159,26 @@ def resource_detail(request, home, resource_id):
     """
     resource = (
         library.live_resources()
-        .select_related("source_org", "owner_site", "policy")
+        .select_related("source_org", "owner_site")
         .filter(pk=resource_id)
         .first()
     )
     if resource is None:
         raise Http404(_("信息不存在或已撤销。"))
-    column = column_showing_on_site(resource, home)
+    # The site's live columns come from the cached chrome (one cache lookup).
+    columns = site_context(request, home).chrome.columns
+    column = column_showing_on_site(resource, home, columns)
     if column is None:
         raise Http404(_("本网站未发布该信息。"))
     related = []
     if resource.resource_type == ResourceType.POLICY:
         # rule: INTERP-2 — the policy links to its published interpretations.
         interpretations = library.live_resources().filter(policy=resource).newest_first()
-        related = [(i, _link_on_site(request, i, home)) for i in interpretations]
+        related = [(i, _link_on_site(request, i, home, columns)) for i in interpretations]
     elif resource.resource_type == ResourceType.INTERPRETATION and resource.policy_id:
         policy = library.live_resources().filter(pk=resource.policy_id).first()
         if policy is not None:
-            related = [(policy, _link_on_site(request, policy, home))]
+            related = [(policy, _link_on_site(request, policy, home, columns))]
     context = {
         "page": column,
         "self": column,
@@ -117,13 +232,21 @@ def guide_rows(resource):
     return rows
 
 
+def _site_base_url(request, home):
+    """The site's base URL from its registry record (never the Host header's spelling)."""
+    gov_site = site_context(request, home).gov_site
+    if gov_site is None:  # a page tree without a registry record (tests, previews)
+        return host_url(request, request.get_host().rsplit(":", 1)[0].lower().rstrip("."))
+    return site_base_url(request, gov_site)
+
+
 def sitemap_xml(request, home):
     """The site's ``sitemap.xml``: its live columns and every resource it shows.
 
     Two queries whatever the size (columns; resource ids and times), so a site with
     tens of thousands of items still answers quickly.
     """
-    base = host_url(request, request.get_host().rsplit(":", 1)[0])
+    base = _site_base_url(request, home)
     root_url_path = home.url_path
     urls = [(base + "/", home.last_published_at)]
     for url_path, changed in (
@@ -138,7 +261,7 @@ def sitemap_xml(request, home):
 
 def robots_txt(request, home):
     """``robots.txt``: crawl everything but the admin; point to the sitemap."""
-    base = host_url(request, request.get_host().rsplit(":", 1)[0])
+    base = _site_base_url(request, home)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
@@ -156,7 +279,7 @@ def feed_links(request, page):
         return []
     links = []
     if page is not None and issubclass(page.specific_class or type(None), ColumnPage):
-        url = page.get_url(request) or ""
+        url = site.url_of(page) or ""
         links.append((_("%(title)s订阅") % {"title": page.title}, url + "feed/"))
     links.append((_("%(site)s订阅") % {"site": site.site_name}, site.home_url + "feed/"))
     return links

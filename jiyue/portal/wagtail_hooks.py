@@ -11,23 +11,37 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.library import services as library
+from jiyue.library.admin_isolation import (
+    ColumnRecordPolicy,
+    ScopedSnippetChooserViewSet,
+    ScopedViewSetMixin,
+    scoped_delete_bulk_action,
+)
 from jiyue.library.admin_views import RESOURCE_HEADER_BUTTONS_HOOK
 
 from . import admin_distribution
 from .models import ColumnDistributionSettings, ColumnSubscription
+from .views import redirect_to_canonical
+
+# Column records are scoped to the columns of the user's own sites (rule: PLATFORM-7).
+for _model in (ColumnSubscription, ColumnDistributionSettings):
+    register_permission_policy(_model, ColumnRecordPolicy(_model), exact_class=True)
 
 
-class SubscriptionViewSet(SnippetViewSet):
+class SubscriptionViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = ColumnSubscription
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "rss"
     list_display = ["__str__", "column", "active"]
 
 
-class DistributionSettingsViewSet(SnippetViewSet):
+class DistributionSettingsViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = ColumnDistributionSettings
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "cog"
     list_display = ["column", "requires_acceptance"]
 
@@ -40,6 +54,14 @@ class DistributionGroup(SnippetViewSetGroup):
 
 
 hooks.register("register_admin_viewset", DistributionGroup)
+hooks.register(
+    "register_bulk_action",
+    scoped_delete_bulk_action([ColumnSubscription, ColumnDistributionSettings]),
+    order=100,
+)
+
+# One spelling per page: other spellings answer 301 and are never cached (issue 6).
+hooks.register("before_serve_page", redirect_to_canonical)
 
 
 @hooks.register("register_admin_urls")

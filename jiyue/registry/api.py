@@ -3,6 +3,9 @@
 Requirement R1, issue #2 item 5. Government site records (name, domains, identifier code,
 filing numbers, organizer) are public information, so the API is read-only and needs no
 login; writes go through lifecycle applications in the admin (rule: SITE-6), never here.
+
+Ids and page numbers are bounded to what the database can hold, so a huge number is
+refused with 422 instead of overflowing the driver (issue 6 item 9).
 """
 
 from datetime import datetime
@@ -10,12 +13,23 @@ from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from .models import GovSite, OrgType, SiteStatus, SiteType
 
 router = Router(tags=["sites"])
+
+MAX_ID = 2**63 - 1  # 64-bit database integers
+MAX_PAGE = 1_000_000  # keeps the offset a 64-bit integer for any page size
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """ninja's page-number pagination with an upper bound on ``page``."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 class OrganizationOut(Schema):
@@ -73,7 +87,7 @@ class SiteFilter(FilterSchema):
     status: SiteStatus | None = Field(None, description="按状态筛选")
     site_type: SiteType | None = Field(None, description="按网站类型筛选")
     organization: Annotated[int | None, FilterLookup("organization_id")] = Field(
-        None, description="主办单位 ID"
+        None, ge=1, le=MAX_ID, description="主办单位 ID"
     )
     on_platform: bool | None = Field(None, description="true：已在本平台承载；false：存量网站")
     q: Annotated[
@@ -92,7 +106,7 @@ def _sites():
 
 
 @router.get("", response=list[SiteOut], summary="List government sites")
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=200)
 def list_sites(request, filters: Query[SiteFilter]):
     """网站列表：按 ID 排序、分页（page、page_size），可按状态、类型、主办单位和关键词筛选。"""
     return filters.filter(_sites().order_by("pk"))
@@ -104,6 +118,6 @@ class ErrorOut(Schema):
 
 
 @router.get("{site_id}", response={200: SiteOut, 404: ErrorOut}, summary="One government site")
-def get_site(request, site_id: int):
+def get_site(request, site_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     """单个网站记录；不存在时返回 404。"""
     return get_object_or_404(_sites(), pk=site_id)

@@ -11,7 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from jiyue.standards.validators import normalize_domain
+from jiyue.standards.validators import (
+    normalize_domain,
+    validate_icp_no,
+    validate_plain_text,
+    validate_psb_no,
+    validate_psb_record_code,
+)
 
 from . import lifecycle
 from .models import (
@@ -25,6 +31,20 @@ from .services import is_supervisor, organization_for_user, organizations_in_sco
 
 # Merge-plan fields: set by the supervisor, read-only for site staff.
 PLAN_FIELDS = ("plan_action", "plan_target", "plan_deadline")
+# Format checks of the record's free-text fields (rule: SITE-7, FOOTER-2, PLATFORM-7).
+FIELD_VALIDATORS = {
+    "icp_no": validate_icp_no,
+    "psb_no": validate_psb_no,
+    "psb_record_code": validate_psb_record_code,
+    "operator_name": validate_plain_text,
+    "dzjg_mark": validate_plain_text,
+}
+# Identity fields (网站身份信息) of a registered site: what the registry, the host-name
+# routing and the review chain key on. Site staff never change them in the edit form:
+# a new name is a rename application (更名申请), the rest is the supervisor's record
+# (rule: SITE-6). A changed domain would take the site off its host at once, a
+# changed type would skip the department-domain check (rule: DOMAIN-4).
+IDENTITY_FIELDS = ("name", "site_type", "organization", "primary_domain", "site_id_code")
 
 
 def _is_supervisor(user):
@@ -69,6 +89,41 @@ class GovSiteForm(WagtailAdminModelForm):
                 "网站名称登记后不能直接修改；如需更名，"
                 "请在网站详情页提交“更名”申请（rule: NAME-1）。"
             )
+        if self.instance.pk and not supervisor:
+            self._freeze_identity()
+
+    def _freeze_identity(self):
+        """Identity fields are shown, not editable, for site staff (rule: SITE-6).
+
+        Disabled fields take their value from the record whatever is posted, so a
+        hand-made POST changes nothing either. The identifier code is issued once by
+        the national reporting system (rule: IDCODE-1, SITE-7): staff may enter it
+        while it is empty, not change it afterwards.
+        """
+        for name in IDENTITY_FIELDS:
+            field = self.fields.get(name)
+            if field is None or field.disabled:
+                continue
+            if name == "site_id_code" and not self.instance.site_id_code:
+                continue
+            field.disabled = True
+            field.help_text = _(
+                "SITE-6：网站身份信息登记后不能在此修改；如需变更，"
+                "请提交网站申请，经主管单位审核后生效。"
+            )
+
+    def clean(self):
+        """Each filled-in filing number and text field in its format (see FIELD_VALIDATORS)."""
+        cleaned = super().clean()
+        for name, validate in FIELD_VALIDATORS.items():
+            value = cleaned.get(name)
+            if name not in self.fields or self.fields[name].disabled or not value:
+                continue
+            try:
+                cleaned[name] = validate(value)
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        return cleaned
 
     def is_valid(self):
         """Also refuse aliases repeating the primary domain or each other (rule: DOMAIN-5).

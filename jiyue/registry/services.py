@@ -26,7 +26,9 @@ from .models import (
 
 __all__ = [
     "PLATFORM_PREFIXES",
+    "GovSite",
     "OrgType",
+    "Organization",
     "SiteStatus",
     "SiteType",
     "add_staff_member",

@@ -5,6 +5,7 @@ safe defaults for the embedded (SQLite) mode that ``make run`` uses.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 SECRET_KEY = os.environ.get("JIYUE_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("JIYUE_DEBUG", False)
 ALLOWED_HOSTS = env_list("JIYUE_ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1")
@@ -38,6 +44,8 @@ INSTALLED_APPS = [
     "jiyue.demo",
     "jiyue.frontcache",
     "jiyue.isolation",
+    # Login protection, sessions, second factor, CSP, audit trail (docs/security.md).
+    "jiyue.security",
     # Wagtail.
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -64,16 +72,31 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Security packages (docs/security.md).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict on public pages, the admin's allowances under /admin/.
+    "jiyue.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The client address of the request, for every audit log entry written during it.
+    "jiyue.security.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() for the second factor (双因素认证).
+    "django_otp.middleware.OTPMiddleware",
+    # Idle timeout and absolute lifetime of admin sessions (会话超时).
+    "jiyue.security.middleware.SessionTimeoutMiddleware",
+    # Supervisors must pass the second factor when JIYUE_2FA_REQUIRED says so.
+    "jiyue.security.middleware.SecondFactorMiddleware",
     # Refuses the few admin URLs Wagtail's hooks cannot scope to a user's own sites.
     "jiyue.isolation.middleware.AdminIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,6 +107,8 @@ MIDDLEWARE = [
     # Anonymous readers get the cached page; Django renders only on a miss (docs/page-cache.md).
     "jiyue.frontcache.middleware.FrontCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Answers a locked-out login with the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiyue.urls"
@@ -126,12 +151,99 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy (口令复杂度, 等保三级): at least JIYUE_PASSWORD_MIN_LENGTH characters from
+# at least three of four character classes. rule: PLATFORM-7
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("JIYUE_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "jiyue.security.password_validation.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": env_int("JIYUE_PASSWORD_MIN_CLASSES", 3)},
+    },
 ]
+
+# Login protection (登录失败处理): django-axes counts failed logins per account and per
+# client address and locks after JIYUE_LOGIN_FAILURE_LIMIT failures for
+# JIYUE_LOGIN_LOCKOUT_MINUTES; the supervisor unlocks in the admin (安全 → 登录锁定).
+# AxesBackend must come first: it refuses locked-out credentials before ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("JIYUE_LOGIN_PROTECTION", True)
+AXES_FAILURE_LIMIT = env_int("JIYUE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("JIYUE_LOGIN_LOCKOUT_MINUTES", 30))
+# Each entry locks on its own: the account whatever the address, and the address whatever
+# the account (password spraying). "username,ip_address" by default.
+AXES_LOCKOUT_PARAMETERS = env_list("JIYUE_LOGIN_LOCKOUT_BY", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "jiyue.security.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "jiyue.security.views.lockout_response"
+# Unlocking happens in the Wagtail admin, where it is logged; not in Django's admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Proxies whose X-Real-IP / X-Forwarded-For may be believed (the nginx in front).
+JIYUE_TRUSTED_PROXIES = env_list("JIYUE_TRUSTED_PROXIES", "")
+
+# Sessions (会话管理): an admin session ends after JIYUE_SESSION_IDLE_MINUTES without a
+# request and JIYUE_SESSION_MAX_HOURS after login, whichever comes first. rule: PLATFORM-7
+JIYUE_SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("JIYUE_SESSION_IDLE_MINUTES", 30))
+JIYUE_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("JIYUE_SESSION_MAX_HOURS", 8))
+SESSION_COOKIE_AGE = int(JIYUE_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Second factor (双因素认证, TOTP) for supervisors and superusers: offered always,
+# demanded before any admin page when JIYUE_2FA_REQUIRED is on.
+JIYUE_2FA_REQUIRED = env_bool("JIYUE_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("JIYUE_2FA_ISSUER", "集约政府网站平台")
+
+# Audit trail (安全审计): Wagtail's log entries, kept JIYUE_AUDIT_RETENTION_DAYS days
+# (`manage.py prune_audit_log`); the Cybersecurity Law asks for at least six months.
+JIYUE_AUDIT_RETENTION_DAYS = env_int("JIYUE_AUDIT_RETENTION_DAYS", 365)
+
+# Content-Security-Policy (django-csp). Public pages: nothing inline, nothing foreign.
+# Extra sources (e.g. a media host) come from JIYUE_CSP_EXTRA_IMG_SRC.
+_CSP_SELF = "'self'"
+_CSP_EXTRA_IMG = env_list("JIYUE_CSP_EXTRA_IMG_SRC", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:", *_CSP_EXTRA_IMG],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The Wagtail admin (and Django's admin, the API's Swagger page) need inline scripts and
+# styles (widgets, inline panels, Draftail), blob: images (upload previews) and framing
+# by itself (the live preview panel). Paths starting with these prefixes get this policy.
+JIYUE_CSP_ADMIN_PREFIXES = ["/admin/", "/django-admin/", "/api/"]
+JIYUE_CSP_ADMIN_DIRECTIVES = {
+    "default-src": [_CSP_SELF],
+    "script-src": [_CSP_SELF, "'unsafe-inline'"],
+    "style-src": [_CSP_SELF, "'unsafe-inline'"],
+    "img-src": [_CSP_SELF, "data:", "blob:", *_CSP_EXTRA_IMG],
+    "font-src": [_CSP_SELF, "data:"],
+    "connect-src": [_CSP_SELF],
+    "frame-src": [_CSP_SELF],
+    "worker-src": [_CSP_SELF, "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": [_CSP_SELF],
+    "form-action": [_CSP_SELF],
+    "frame-ancestors": [_CSP_SELF],
+}
 
 # Public pages and admin in Simplified Chinese; Beijing time.
 LANGUAGE_CODE = "zh-hans"
@@ -187,6 +299,13 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar avatars: the admin loads nothing from other origins (its CSP would block
+# it) and sends no hash of an official's e-mail address abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Draftail that reads an empty or non-JSON posted value as HTML, cleaned (no 500; issue 6).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "jiyue.library.widgets.DraftailRichTextArea"}
+}
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 
@@ -204,6 +323,10 @@ JIYUE_HOST_MAP = host_map()
 # Rendered pages for anonymous readers, served by nginx (deploy/nginx/jiyue.conf) or,
 # without nginx, by jiyue.frontcache's middleware.
 JIYUE_FRONTCACHE_ROOT = Path(os.environ.get("JIYUE_FRONTCACHE_ROOT", VAR_DIR / "frontcache"))
+# Pages a purge removed are rendered again at once by the task worker
+# (jiyue.frontcache.rerender), with the scheme readers use for absolute links.
+JIYUE_FRONTCACHE_RERENDER = env_bool("JIYUE_FRONTCACHE_RERENDER", True)
+JIYUE_FRONTCACHE_RERENDER_SCHEME = os.environ.get("JIYUE_FRONTCACHE_RERENDER_SCHEME", "https")
 # Overrides of STANDARDS.md rule defaults, keyed by rule ID (CONFIG-1).
 JIYUE_RULES = {}
 

@@ -30,3 +30,11 @@ if os.environ.get("JIYUE_TEST_DB", "").strip().lower() in {"postgres", "postgres
 # test transactions that never commit, so no purge would run and pages would go stale.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "jiyue.frontcache.middleware.FrontCacheMiddleware"]
 JIYUE_FRONTCACHE_ROOT = Path(tempfile.mkdtemp(prefix="jiyue-frontcache-test-"))
+
+# Security (docs/security.md): login lockout, CSP and the audit trail stay on as in
+# production (client.force_login does not pass through django-axes); the supervisors'
+# second factor is off unless a test turns JIYUE_2FA_REQUIRED on (tests/security).
+JIYUE_2FA_REQUIRED = False
+
+# Purge tests look at what a purge removed; tests of the re-render switch it on.
+JIYUE_FRONTCACHE_RERENDER = False

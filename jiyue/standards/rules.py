@@ -18,6 +18,17 @@ DEFAULTS = {
     # rule: DOMAIN-4 / CONFIG-5 — a department domain outside its portal's is an
     # error ("error") or only a warning ("warning"). The issue asks for enforcement.
     "DOMAIN-4": "error",
+    # rule: SITE-7 / FOOTER-2 — formats of the filing numbers entered for go-live and
+    # shown in every footer [inferred; CONFIG-1]: the MIIT ICP filing number
+    # (京ICP备05070602号, a site of it 京ICP备05070602号-1), the public-security
+    # filing number (京公网安备 11010502030123号) and its 14-digit record code.
+    "SITE-7": {
+        "icp_no": r"^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕甘青宁新]"
+        r"ICP备[0-9]{6,10}号(?:-[0-9]{1,4})?$",
+        "psb_no": r"^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕甘青宁新]"
+        r"公网安备 ?[0-9]{14}号$",
+        "psb_record_code": r"^[0-9]{14}$",
+    },
     # rule: SITE-4 — organisation types that publish through their parent's site
     # and may not open their own.
     "SITE-4": ["town_street", "unit", "district_department"],

@@ -8,8 +8,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .rules import rule
+from .spreadsheets import FORMULA_PREFIXES
 
 
 def normalize_domain(value):
@@ -94,3 +96,60 @@ def validate_site_name(name, organization_name):
             code="site_name",
             params={"name": name, "org": organization_name},
         )
+
+
+# rule: SITE-7, FOOTER-2 — filing numbers. Formats are [inferred] and configurable
+# (rule("SITE-7"), CONFIG-1). A value is compared as typed, after trimming: full-width
+# digits or a leading "=" are refused, not repaired.
+_FILING_MESSAGES = {
+    "icp_no": _lazy(
+        "SITE-7：ICP备案编号“%(value)s”格式不正确，应如“京ICP备05070602号”或“京ICP备05070602号-1”。"
+    ),
+    "psb_no": _lazy(
+        "SITE-7：公安机关备案号“%(value)s”格式不正确，应如“京公网安备 11010502030123号”。"
+    ),
+    "psb_record_code": _lazy(
+        "FOOTER-2：公安机关备案记录编码“%(value)s”格式不正确，应为14位数字，如“11010502030123”。"
+    ),
+}
+
+
+def _validate_filing(kind, value):
+    text = (value or "").strip()
+    if not re.fullmatch(rule("SITE-7")[kind], text):
+        raise ValidationError(_FILING_MESSAGES[kind], code=kind, params={"value": value})
+    return text
+
+
+def validate_icp_no(value):
+    """ICP备案编号 (rule: SITE-7, FOOTER-2), e.g. 京ICP备05070602号-1."""
+    return _validate_filing("icp_no", value)
+
+
+def validate_psb_no(value):
+    """公安机关备案号 (rule: SITE-7, FOOTER-2), e.g. 京公网安备 11010502030123号."""
+    return _validate_filing("psb_no", value)
+
+
+def validate_psb_record_code(value):
+    """The record code of the public-security lookup link (rule: FOOTER-2)."""
+    return _validate_filing("psb_record_code", value)
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def validate_plain_text(value):
+    """A one-line registry text (承办单位, 党政机关网站标识 …): no control characters and
+    no leading formula character, so it cannot act as a formula in an export
+    (rule: PLATFORM-7; exports neutralize such values too)."""
+    text = value or ""
+    if _CONTROL_CHARACTERS.search(text) or text.strip().startswith(FORMULA_PREFIXES):
+        raise ValidationError(
+            _lazy(
+                "PLATFORM-7：“%(value)s”不能以“=”“+”“-”“@”开头，也不能包含制表符、换行等控制字符。"
+            ),
+            code="plain_text",
+            params={"value": value},
+        )
+    return text.strip()

@@ -166,3 +166,23 @@ def test_nginx_serves_cached_files_with_their_content_type_and_falls_back(front)
 
     services.purge_host(host)
     assert fetch(front, host, "/")[1] == "django www.localhost /"
+
+
+def test_platform_7_nginx_keys_the_cache_by_the_normalized_host(front):
+    """nginx's $host is lower case, without port or trailing dot, as normalize_host;
+    Django is sent that spelling, never the client's (issue 6)."""
+    services.store("fgw.localhost", "/robots.txt", "text/plain", b"Sitemap: canonical", 0)
+    for spelling in ("FGW.LOCALHOST.", "Fgw.Localhost", "fgw.localhost.", "FGW.localhost:8080"):
+        headers, body = fetch(front, spelling, "/robots.txt")
+        assert body == "Sitemap: canonical", spelling
+        assert headers["X-Jiyue-Cache"] == "HIT-NGINX"
+        # A miss reaches Django with the normalized host only.
+        assert fetch(front, spelling, "/zcwj/")[1] == "django fgw.localhost /zcwj/", spelling
+
+
+def test_platform_7_nginx_never_serves_a_non_canonical_path_from_the_cache(front):
+    """Django stores only canonical paths; other spellings reach Django, which redirects."""
+    services.store("fgw.localhost", "/content/228/", "text/html", b"item", 0)
+    assert fetch(front, "fgw.localhost", "/content/228/")[1] == "item"
+    for spelling in ("/content/0228/", "/CONTENT/228/", "/content/228/?x=1"):
+        assert fetch(front, "fgw.localhost", spelling)[1].startswith("django "), spelling

@@ -272,3 +272,105 @@ def check_urls(client, cases, method="get"):
                 problems.append(f"does not show {expectation!r}")
         failures += [f"{name} ({url}): {p}" for p in problems]
     return failures
+
+
+# --- The resource library (信息资源库) --------------------------------------------------
+
+
+@dataclass
+class LibraryWorld:
+    """Library records of site B's organization, each with "乙站" in its text."""
+
+    world: World
+    drafts: dict  # resource type -> a draft of org B (two revisions, in review)
+    live_policy: object  # live, but shared with nobody (share_scope "none")
+    placement: object  # a pending push to site B's column
+    subscription: object
+    distribution_settings: object
+    org_workflow: object
+    api_token: object
+    a_draft: object  # org A's own draft policy, for the positive checks
+
+
+def library_draft(world_site, org, mark, resource_type, **extra):
+    """A draft of ``resource_type`` by ``org`` with two revisions, submitted for review."""
+    from jiyue.library import services as library
+
+    fields = {
+        "title": f"{mark}机密{resource_type}草稿",
+        "summary": f"{mark}机密摘要",
+        "body": f"<p>{mark}机密正文</p>",
+        "resource_type": resource_type,
+        "source_org": org,
+        "owner_site": world_site.gov_site,
+    }
+    fields.update(extra)
+    resource = library.create_draft(user=world_site.editor, **fields)
+    resource.summary = f"{mark}机密摘要（第二稿）"
+    resource.save_revision(user=world_site.editor)
+    workflow = resource.get_workflow()
+    if workflow is not None:
+        workflow.start(resource, world_site.editor)
+    resource.refresh_from_db()
+    return resource
+
+
+@pytest.fixture
+def library_world(world):
+    from wagtail.models import Workflow
+
+    from jiyue.library import services as library
+    from jiyue.library.models import (
+        ApiToken,
+        ColumnDistributionSettings,
+        ColumnSubscription,
+        OrganizationWorkflow,
+        Placement,
+        PlacementState,
+        PlacementVia,
+        ResourceType,
+        ShareScope,
+    )
+
+    org_b = world.orgs["b"]
+    drafts = {}
+    for resource_type in ResourceType.values:
+        extra = {}
+        if resource_type == ResourceType.INTERPRETATION:
+            extra["policy"] = drafts[ResourceType.POLICY]
+        drafts[resource_type] = library_draft(world.b, org_b, MARK_B, resource_type, **extra)
+    live_policy = library.create_draft(
+        user=world.b.editor,
+        title=f"{MARK_B}不共享的政策",
+        body=f"<p>{MARK_B}不共享正文</p>",
+        resource_type=ResourceType.POLICY,
+        source_org=org_b,
+        owner_site=world.b.gov_site,
+        share_scope=ShareScope.NONE,
+    )
+    library.publish_now(live_policy, user=world.superuser)
+    placement = Placement.objects.create(
+        resource=live_policy,
+        column=world.b.column,
+        state=PlacementState.PENDING,
+        via=PlacementVia.PUSH,
+        created_by=world.supervisor,
+    )
+    subscription = ColumnSubscription.objects.create(column=world.b.column, name=f"{MARK_B}订阅")
+    settings_b = ColumnDistributionSettings.objects.create(column=world.b.column)
+    org_workflow = OrganizationWorkflow.objects.create(
+        organization=org_b, workflow=Workflow.objects.get(name="信息发布审核")
+    )
+    api_token, _key = ApiToken.issue(org_b, f"{MARK_B}接口令牌")
+    a_draft = library_draft(world.a, world.orgs["a"], MARK_A, ResourceType.POLICY)
+    return LibraryWorld(
+        world=world,
+        drafts=drafts,
+        live_policy=live_policy,
+        placement=placement,
+        subscription=subscription,
+        distribution_settings=settings_b,
+        org_workflow=org_workflow,
+        api_token=api_token,
+        a_draft=a_draft,
+    )

@@ -1,17 +1,21 @@
-"""The library API: anonymous read of published only, write only with a valid token."""
+"""The library API: anonymous read of published only, write only with a valid token.
+
+Requests go through the real URLconf, so the API's own error handling (jiyue/api.py)
+is what answers.
+"""
+
+import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Revision
 
+from jiyue.library import services
 from jiyue.library.models import ApiToken, Resource, ResourceType
 from jiyue.portal import services as portal
 
 URL = "/api/v1/resources/"
-
-
-@pytest.fixture(autouse=True)
-def api_urls(settings):
-    settings.ROOT_URLCONF = "tests.library.urls"
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "SiteStatusMiddleware" not in m]
+HUGE = str(10**20)
 
 
 def test_anonymous_list_shows_published_only(city, client):
@@ -161,3 +165,171 @@ def test_write_bad_input_gets_chinese_messages(city, client):
     )
     assert response.status_code == 422
     assert any("INTERP-2" in e["message"] for e in response.json()["errors"])
+
+
+# --- bad input: 4xx, a clear message, nothing saved (issue 6 item 9) ---------------
+
+
+def _token_headers(city, org=None):
+    _token, key = ApiToken.issue(org or city.fgw, "OA系统")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _nothing_saved():
+    resource_revisions = Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Resource)
+    )
+    return not Resource.objects.exists() and not resource_revisions.exists()
+
+
+def test_pub_date_without_time_zone_is_refused_before_saving_META_7(city, client):
+    response = client.post(
+        URL,
+        payload(city, pub_date="2024-05-06T09:30:00"),
+        content_type="application/json",
+        headers=_token_headers(city),
+    )
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == "pub_date" and "时区" in errors[0]["message"]
+    assert _nothing_saved()  # a retry cannot create a duplicate
+    response = client.post(
+        URL,
+        payload(city, pub_date="2024-05-06T09:30:00+08:00"),
+        content_type="application/json",
+        headers=_token_headers(city),
+    )
+    assert response.status_code == 201
+    assert response.json()["pub_date"] == "2024-05-06 09:30"
+
+
+def test_failure_after_the_draft_is_made_leaves_nothing(city, client, monkeypatch):
+    """The draft and the answer are built in one transaction."""
+    from jiyue.library import api
+
+    def broken(resource):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "_out", broken)
+    client.raise_request_exception = False
+    response = client.post(
+        URL, payload(city), content_type="application/json", headers=_token_headers(city)
+    )
+    assert response.status_code == 500
+    assert _nothing_saved()
+
+
+@pytest.mark.parametrize("field", ["title", "body", "summary", "keywords"])
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"])
+def test_lone_surrogate_or_nul_is_refused_with_400(city, client, field, bad):
+    """A lone surrogate fails on every database, NUL on PostgreSQL."""
+    body = json.dumps(payload(city, **{field: f"前{bad}后"}))  # ensure_ascii keeps the escape
+    response = client.post(URL, body, content_type="application/json", headers=_token_headers(city))
+    assert response.status_code == 400, response.content
+    assert "无效字符" in response.json()["message"]
+    assert _nothing_saved()
+
+
+def test_deeply_nested_json_is_refused_with_400(city, client):
+    body = '{"title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client.post(URL, body, content_type="application/json", headers=_token_headers(city))
+    assert response.status_code == 400
+    assert _nothing_saved()
+
+
+def test_body_over_the_upload_limit_is_413_json(city, client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated
+    big = payload(city, body="<p>" + "正" * (5 * 1024 * 1024 // 3) + "</p>")
+    response = client.post(
+        URL, json.dumps(big), content_type="application/json", headers=_token_headers(city)
+    )
+    assert response.status_code == 413
+    assert response.json()["message"] == "请求内容过大：上限为 2.5 MB。"
+    assert _nothing_saved()
+
+
+@pytest.mark.parametrize("param", ["site", "column", "organization", "theme", "page"])
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE])
+def test_huge_integers_in_filters_are_422(db, client, param, value):
+    response = client.get(URL, {param: value})
+    assert response.status_code == 422, response.content
+    assert response.json()["message"]
+
+
+def test_nul_in_a_query_string_is_400(db, client):
+    response = client.get(URL, {"type": "news\x00"})
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+def test_huge_resource_id_in_path_is_4xx(db, client):
+    assert client.get(f"{URL}{HUGE}").status_code in (404, 422)
+
+
+def test_huge_ids_in_the_body_are_422(city, client):
+    for field in ("source_org_id", "owner_site_id", "policy_id"):
+        response = client.post(
+            URL,
+            payload(city, **{field: 10**20}),
+            content_type="application/json",
+            headers=_token_headers(city),
+        )
+        assert response.status_code == 422, (field, response.content)
+    assert _nothing_saved()
+
+
+# --- no probing of what is not public (issue 6 item 10) ------------------------------
+
+
+def test_another_organizations_draft_policy_answers_like_a_missing_one(city, client):
+    other_draft = services.create_draft(
+        title="区政府草稿政策",
+        resource_type=ResourceType.POLICY,
+        source_org=city.district,
+        owner_site=city.district_site,
+    )
+    missing = Resource.objects.order_by("-pk").first().pk + 1000
+    answers = []
+    for policy_id in (other_draft.pk, missing):
+        response = client.post(
+            URL,
+            payload(city, resource_type="interpretation", policy_id=policy_id),
+            content_type="application/json",
+            headers=_token_headers(city),
+        )
+        assert response.status_code == 422
+        answers.append(response.json())
+    assert answers[0] == answers[1]
+    assert Resource.objects.count() == 1  # only the district's draft
+
+
+def test_interpretation_of_own_draft_or_any_live_policy_is_accepted(city, client):
+    own_draft = city.draft(title="本机构草稿政策")
+    other_live = services.publish_now(
+        services.create_draft(
+            title="区政府已发布政策",
+            resource_type=ResourceType.POLICY,
+            source_org=city.district,
+            owner_site=city.district_site,
+        )
+    )
+    for policy in (own_draft, other_live):
+        response = client.post(
+            URL,
+            payload(city, resource_type="interpretation", policy_id=policy.pk),
+            content_type="application/json",
+            headers=_token_headers(city),
+        )
+        assert response.status_code == 201, response.content
+
+
+def test_unpublished_column_answers_like_a_missing_one(city, client):
+    live = city.published(title="已发布")
+    portal.place(live, city.fgw_policies, city.fgw_editor)
+    assert client.get(URL, {"column": city.fgw_policies.pk}).json()["count"] == 1
+    city.fgw_policies.unpublish()
+    missing = city.fgw_policies.pk + 1000
+    unpublished = client.get(URL, {"column": city.fgw_policies.pk})
+    absent = client.get(URL, {"column": missing})
+    assert unpublished.status_code == absent.status_code == 404
+    assert unpublished.json() == absent.json()

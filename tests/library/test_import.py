@@ -157,7 +157,9 @@ def test_drafts_get_revision_and_create_log_entries(city, tmp_path):
         ).exists()
 
 
-def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
+def test_batched_publish_matches_the_single_publish_path(
+    city, tmp_path, django_capture_on_commit_callbacks
+):
     """--publish sets what Revision.publish does: live revision, times, index number."""
     received = []
 
@@ -174,7 +176,9 @@ def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
                 row(city, title="无发布时间", resource_type="news", pub_date=""),
             ],
         )
-        call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
+        # The search index is written by a task once the import commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
     finally:
         published.disconnect(on_published)
 
@@ -198,7 +202,7 @@ def test_batched_publish_matches_the_single_publish_path(city, tmp_path):
     assert later.index_no.split("/")[0] == first.split("/")[0]
     # One audit entry for the batch.
     assert ModelLogEntry.objects.filter(action="library.import").count() == 1
-    # Search and reference indexes are written for the batch.
+    # Search (after the commit, by the task) and reference indexes for the batch.
     hits = get_search_backend().search("实施方案", Resource)
     assert resources[0].pk in {hit.pk for hit in hits}
     # Reference index rows exactly when Wagtail tracks the model (it does not today).
@@ -222,3 +226,85 @@ def test_published_import_can_be_unpublished_and_republished(city, tmp_path):
     services.publish_now(policy, user=city.superuser)
     policy.refresh_from_db()
     assert policy.live and policy.index_no == index_no  # never re-issued
+
+
+# --- files as they come from other offices (issue 6 item 9) --------------------------
+
+
+def write_bytes(tmp_path, data):
+    path = tmp_path / "resources.jsonl"
+    path.write_bytes(data)
+    return str(path)
+
+
+def _lines(city, **extra):
+    return "\n".join(
+        json.dumps(r, ensure_ascii=False)
+        for r in (row(city, **extra), row(city, title="第二件", resource_type="news"))
+    )
+
+
+def test_gbk_file_is_read_like_the_site_inventory(city, tmp_path):
+    path = write_bytes(tmp_path, _lines(city).encode("gbk"))
+    call_command("import_resources", path)
+    assert sorted(Resource.objects.values_list("title", flat=True)) == [
+        "关于印发《实施方案》的通知",
+        "第二件",
+    ]
+
+
+def test_utf8_bom_is_accepted(city, tmp_path):
+    path = write_bytes(tmp_path, b"\xef\xbb\xbf" + _lines(city).encode("utf-8"))
+    call_command("import_resources", path)
+    assert Resource.objects.count() == 2
+
+
+def test_explicit_encoding_that_does_not_fit_is_refused_clearly(city, tmp_path):
+    path = write_bytes(tmp_path, _lines(city).encode("gbk"))
+    with pytest.raises(CommandError, match="UTF-8 或 GBK"):
+        call_command("import_resources", path, "--encoding", "utf-8")
+    with pytest.raises(CommandError, match="不支持的文件编码"):
+        call_command("import_resources", path, "--encoding", "no-such-codec")
+    assert Resource.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"])
+def test_lone_surrogate_or_nul_is_reported_per_line(city, tmp_path, capsys, bad):
+    # json.dumps with ensure_ascii writes the escape "\ud800", as other software does.
+    lines = [json.dumps(row(city)), json.dumps(row(city, title=f"坏{bad}字"))]
+    path = write_bytes(tmp_path, "\n".join(lines).encode("ascii"))
+    with pytest.raises(CommandError):
+        call_command("import_resources", path)
+    err = capsys.readouterr().err
+    assert "第2行" in err and "无效字符" in err
+    assert "第1行" not in err
+    assert Resource.objects.count() == 0
+
+
+def test_deeply_nested_json_is_reported_per_line(city, tmp_path, capsys):
+    deep = '{"title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write(tmp_path, [row(city), deep])
+    with pytest.raises(CommandError):
+        call_command("import_resources", path)
+    err = capsys.readouterr().err
+    assert "第2行" in err and "嵌套" in err
+    assert Resource.objects.count() == 0
+
+
+def test_unicode_line_separator_inside_a_string_stays_one_line(city, tmp_path):
+    path = write(tmp_path, [row(city, summary="甲\u2028乙"), row(city, title="第二件")])
+    call_command("import_resources", path)
+    assert Resource.objects.get(title="第二件")
+    assert Resource.objects.get(summary="甲\u2028乙")
+
+
+def test_search_index_waits_for_the_commit(city, tmp_path, django_capture_on_commit_callbacks):
+    """The search index is written by a task after the import commits, never before."""
+    path = write(tmp_path, [row(city)])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("import_resources", path, "--publish", "--user", city.supervisor.username)
+    resource = Resource.objects.get()
+    assert resource.pk not in {hit.pk for hit in get_search_backend().search("实施方案", Resource)}
+    for callback in callbacks:
+        callback()
+    assert resource.pk in {hit.pk for hit in get_search_backend().search("实施方案", Resource)}

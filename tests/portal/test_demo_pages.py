@@ -15,6 +15,7 @@ from jiyue.portal import metadata
 from jiyue.portal import services as portal
 from jiyue.portal.models import ColumnPage, FooterSettings, HomePage
 from jiyue.portal.services import column_showing_on_site, content_path
+from jiyue.portal.site_context import chrome_changed
 
 from .html_helpers import list_items, region
 from .walk import client_for, footer_problems, site_urls
@@ -95,7 +96,8 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     pages = -(-len(expected) // 7)
     seen = []
     for number in range(1, pages + 1):
-        html = client.get(f"/zcwj/?page={number}")
+        # Page 1 has one spelling, the column's own URL (issue 6).
+        html = client.get("/zcwj/" if number == 1 else f"/zcwj/?page={number}")
         items = list_items(html.content.decode())
         assert 0 < len(items) <= 7
         assert f"第 {number} 页，共 {pages} 页" in html.content.decode()
@@ -105,10 +107,12 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     assert all(PUBDATE.match(t) for t in times)
     assert times == sorted(times, reverse=True)
     assert times == [metadata.format_pubdate(a.pub_date) for a in expected]
-    # Out-of-range and malformed page numbers fall back to a real page.
+    # Out-of-range page numbers fall back to the last page; malformed ones redirect
+    # to the first (one spelling per page, issue 6).
     last = list_items(client.get("/zcwj/?page=999").content.decode())
     assert [i["href"] for i in last] == [i["href"] for i in seen[(pages - 1) * 7 :]]
-    first = list_items(client.get("/zcwj/?page=abc").content.decode())
+    assert client.get("/zcwj/?page=abc")["Location"] == "/zcwj/"
+    first = list_items(client.get("/zcwj/?page=abc", follow=True).content.decode())
     assert [i["href"] for i in first] == [i["href"] for i in seen[:7]]
 
 
@@ -173,6 +177,8 @@ def test_site_tags_follow_the_registry_record_not_the_wagtail_site(demo_sites):
     GovSite.objects.filter(pk=jw.pk).update(
         name="北京市教育委员会门户网站", site_id_code="1100000099"
     )
+    # update() sends no signal: like the page cache, the cached site chrome must be told.
+    chrome_changed()
     html = client_for(jw).get("/").content.decode()
     tags = metadata.parse_meta_tags(html)
     assert tags["SiteName"] == ["北京市教育委员会门户网站"]
@@ -260,6 +266,7 @@ def test_footer_omits_what_is_not_set(demo_sites):
     assert fgw.operator_name == ""
     FooterSettings.objects.filter(site=fgw.wagtail_site).update(email="")
     GovSite.objects.filter(pk=fgw.pk).update(operator_name="")
+    chrome_changed()  # update() sends no signal
     text, _links = region(client_for(fgw).get("/").content.decode(), "footer")
     assert "承办单位" not in text
     assert "电子邮箱" not in text

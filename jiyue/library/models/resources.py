@@ -213,13 +213,19 @@ class Resource(
         index.FilterField("live"),
         index.FilterField("source_org"),
         index.FilterField("owner_site"),
+        # The admin choosers search within what the user may choose (admin_isolation).
+        index.FilterField("share_scope"),
     ]
 
     class Meta:
         verbose_name = _("信息资源")
         verbose_name_plural = _("信息资源")
         ordering = ["-pub_date", "-pk"]
-        permissions = [("waive_interpretation", _("可批准政策文件免于解读"))]
+        permissions = [
+            ("waive_interpretation", _("可批准政策文件免于解读")),
+            # Explicit per group: "own organization and those below it" (see scope.py).
+            ("manage_sub_organizations", _("可管理下级机构的信息资源")),
+        ]
         indexes = [
             # Column lists: live resources newest first, filtered by type/org/theme.
             models.Index(fields=["live", "-pub_date", "-id"], name="lib_live_pub"),

@@ -5,11 +5,14 @@ All values are escaped by Django; nothing here marks user data safe except throu
 """
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from .. import metadata
+from ..services import latest_by_column
 from ..site_context import site_context
 from ..views import feed_links
 
@@ -66,7 +69,22 @@ def pubtime(value):
     return metadata.format_pubdate(value)
 
 
-@register.inclusion_tag("portal/includes/header.html", takes_context=True)
+def _fragment(site, key, template_name, make_context):
+    """A piece of the site chrome rendered once per chrome and ``key``, then reused.
+
+    The header and footer depend only on the site's chrome (and, for the header, on
+    which navigation entry is current), so every page of a site shares them until the
+    chrome version changes (see :mod:`jiyue.portal.site_context`).
+    """
+    key = (translation.get_language(), *key)
+    html = site.chrome.fragments.get(key)
+    if html is None:
+        html = render_to_string(template_name, make_context())
+        site.chrome.fragments[key] = html
+    return html
+
+
+@register.simple_tag(takes_context=True)
 def site_header(context):
     """头部标识区: the site name, prominent, and the first-level columns (rule: NAME-2)."""
     request, page = _request_and_page(context)
@@ -82,35 +100,69 @@ def site_header(context):
                 current = "true"
         nav.append((column, current))
     is_home = site.home is not None and page is not None and page.pk == site.home.pk
-    return {
-        "request": request,
-        "site": site,
-        "nav": nav,
-        "home_is_current": is_home and not on_site_page,
-    }
+    home_is_current = is_home and not on_site_page
+    key = ("header", home_is_current, tuple(current for _column, current in nav))
+    return _fragment(
+        site,
+        key,
+        "portal/includes/header.html",
+        lambda: {"request": request, "site": site, "nav": nav, "home_is_current": home_is_current},
+    )
 
 
 @register.inclusion_tag("portal/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
-    """当前位置: home → columns → this page."""
+    """当前位置: home → columns → this page (from the cached chrome when it has them)."""
     request, page = _request_and_page(context)
     site = site_context(request, page)
     crumbs = []
     if page is not None and site.home is not None:
-        ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(
-            depth__gte=site.home.depth
-        )
-        for ancestor in ancestors:
-            title = _("首页") if ancestor.pk == site.home.pk else ancestor.title
-            crumbs.append((title, ancestor.get_url(request)))
+        chain = site.chrome.ancestors_of(page)
+        if chain is None:
+            chain = Page.objects.ancestor_of(page, inclusive=True).filter(
+                depth__gte=site.home.depth
+            )
+        for ancestor in chain:
+            if ancestor.pk == site.home.pk:
+                crumbs.append((_("首页"), site.home_url))
+            else:
+                url = getattr(ancestor, "chrome_url", None) or ancestor.get_url(request)
+                crumbs.append((ancestor.title, url))
     extra = context.get("site_page_title") or context.get("crumb_title")
     if extra:
         crumbs.append((extra, request.path if request is not None else ""))
     return {"crumbs": crumbs}
 
 
-@register.inclusion_tag("portal/includes/footer.html", takes_context=True)
+@register.simple_tag(takes_context=True)
+def subcolumns(context, page):
+    """The live, public sub-columns of ``page`` on this site, in the editors' order."""
+    request, _page = _request_and_page(context)
+    return site_context(request, page).chrome.children_of(page)
+
+
+@register.simple_tag(takes_context=True)
+def home_columns(context, home):
+    """``[(column, newest items)]`` of the home page's boxes (first-level columns)."""
+    request, _page = _request_and_page(context)
+    columns = site_context(request, home).chrome.top_columns()
+    return latest_by_column(columns, home.HOME_ITEMS_PER_COLUMN)
+
+
+@register.simple_tag(takes_context=True)
+def column_url(context, column):
+    """A column's URL on this host: the chrome's, else Wagtail's ``pageurl``."""
+    url = getattr(column, "chrome_url", None)
+    if url is None:
+        url = column.get_url(context.get("request"))
+    return url or ""
+
+
+@register.simple_tag(takes_context=True)
 def site_footer(context):
     """底部功能区: organizer, operator, contacts, codes, filings, mark (rule: FOOTER-2…5)."""
     request, page = _request_and_page(context)
-    return {"request": request, "site": site_context(request, page)}
+    site = site_context(request, page)
+    return _fragment(
+        site, ("footer",), "portal/includes/footer.html", lambda: {"request": request, "site": site}
+    )

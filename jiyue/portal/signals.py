@@ -1,0 +1,41 @@
+"""Keep the cached site chrome (see :mod:`jiyue.portal.site_context`) in step with the data.
+
+Every change that can alter what a site's header, navigation, footer or metadata show
+bumps the chrome version (see :func:`jiyue.portal.site_context.chrome_changed`), so
+every process rebuilds its chrome on its next request:
+the site's registry record and organization (name, codes, filings, domain), the Wagtail
+site, the footer settings, and any page saved, published, unpublished, moved or
+deleted (titles, slugs, menus, the column tree). The version is bumped when the
+transaction commits; until then the changing transaction reads the chrome from the
+database.
+Connected in :meth:`jiyue.portal.apps.PortalConfig.ready`, each with its sender.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from jiyue.registry.services import GovSite, Organization
+
+from . import site_context
+from .models import ColumnPage, FooterSettings, HomePage
+
+
+def chrome_changed(sender, **kwargs):
+    site_context.chrome_changed()
+
+
+def connect():
+    def link(signal, sender):
+        uid = f"portal:chrome:{id(signal)}:{sender._meta.label}"
+        signal.connect(chrome_changed, sender=sender, weak=False, dispatch_uid=uid)
+
+    for model in (GovSite, Organization, Site, FooterSettings):
+        link(post_save, model)
+        link(post_delete, model)
+    for model in (Page, HomePage, ColumnPage):
+        link(post_save, model)
+        link(post_delete, model)
+        link(page_published, model)
+        link(page_unpublished, model)
+        link(post_page_move, model)
