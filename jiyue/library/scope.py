@@ -72,7 +72,9 @@ def site_choices(user):
     orgs = organizations_for_user(user)
     if orgs is None:
         return gov_sites()
-    return gov_sites(Q(pk__in=sites_for_user(user).values("pk")) | Q(organization__in=orgs))
+    return gov_sites().filter(
+        Q(pk__in=sites_for_user(user).values("pk")) | Q(organization__in=orgs)
+    )
 
 
 def organization_ids(user):

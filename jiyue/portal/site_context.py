@@ -174,14 +174,21 @@ class _ChromeStore:
 _store = _ChromeStore()
 
 
+# Far above sites × host names of a real platform; reaching it empties the store.
+MAX_CACHED_CHROMES = 4096
+
+
 def cached_chrome(gov_site_id, host, request=None):
     """The chrome of the site ``gov_site_id`` seen from ``host``: one cache lookup."""
     if _changed_in_this_transaction():
         return build_chrome(_gov_site(gov_site_id), request)
     version = chrome_version()
-    key = (gov_site_id, host)
+    # One entry per site and host spelling that differs only in what URLs need
+    # (the port): a Host header in capitals or with a trailing dot must not add
+    # entries, and the store is bounded whatever clients send.
+    key = (gov_site_id, host.lower().rstrip("."))
     with _store.lock:
-        if _store.version != version:
+        if _store.version != version or len(_store.chromes) >= MAX_CACHED_CHROMES:
             _store.chromes = {}
             _store.version = version
         chrome = _store.chromes.get(key)

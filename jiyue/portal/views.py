@@ -29,7 +29,7 @@ from .services import (
     site_columns,
     site_resources,
 )
-from .site_context import gov_site_for, site_context
+from .site_context import site_context
 
 PAGE_PARAMETER = "page"
 _CANONICAL_PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
@@ -120,7 +120,7 @@ def redirect_to_canonical(page, request, serve_args, serve_kwargs):
     path = canonical_path(page, request)
     if path is None:
         return None
-    gov_site = gov_site_for(request, page)
+    gov_site = site_context(request, page).gov_site
     netloc = ""
     if gov_site is not None:
         name, port = _split_host(request.get_host())

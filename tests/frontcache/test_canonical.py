@@ -12,9 +12,9 @@ from django.test import Client, RequestFactory
 
 from jiyue.frontcache import services
 from jiyue.frontcache.middleware import FrontCacheMiddleware
-from jiyue.library import services as library
 from jiyue.library.models import ResourceType
 from jiyue.library.services import unpublish
+from jiyue.portal import services as portal
 
 from .conftest import cached
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def item(city, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.published("可撤销的政策", resource_type=ResourceType.POLICY)
-        library.place(resource, city.fgw_policies, city.superuser)
+        portal.place(resource, city.fgw_policies, city.superuser)
     return resource
 
 
@@ -158,7 +158,7 @@ def test_platform_7_pagination_links_page_one_by_the_column_url(
     """The first-page links use the canonical URL, not the ``?page=1`` redirect."""
     with django_capture_on_commit_callbacks(execute=True):
         second = city.published("第二条政策", resource_type=ResourceType.POLICY)
-        library.place(second, city.fgw_policies, city.superuser)
+        portal.place(second, city.fgw_policies, city.superuser)
     monkeypatch.setattr(type(city.fgw_policies), "PAGE_SIZE", 1)
     url = city.fgw_policies.relative_url(city.fgw_site.wagtail_site)
     html = city.client(city.fgw_site).get(f"{url}?page=2").content.decode()

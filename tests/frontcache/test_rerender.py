@@ -10,6 +10,7 @@ import pytest
 from jiyue.frontcache import rerender, services
 from jiyue.library import services as library
 from jiyue.library.models import ResourceType
+from jiyue.portal import services as distribution
 
 from .conftest import cached
 
@@ -35,8 +36,8 @@ def test_publishing_rerenders_the_cached_pages_that_show_it_on_every_site(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.draft("关于重新生成页面的通知")
-        library.place(resource, city.portal_policies, city.superuser)
-        library.place(resource, city.fgw_policies, city.superuser)
+        distribution.place(resource, city.portal_policies, city.superuser)
+        distribution.place(resource, city.fgw_policies, city.superuser)
     portal, fgw = city.host(city.portal), city.host(city.fgw_site)
     pages = [(portal, path_of(city.portal_policies)), (fgw, path_of(city.fgw_policies))]
     for gov_site, (host, path) in zip((city.portal, city.fgw_site), pages, strict=True):
@@ -56,7 +57,7 @@ def test_only_pages_that_were_cached_are_rendered_again(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.draft("只重新生成已缓存的页面")
-        library.place(resource, city.portal_policies, city.superuser)
+        distribution.place(resource, city.portal_policies, city.superuser)
     portal = city.host(city.portal)
     column = path_of(city.portal_policies)
     city.client(city.portal).get(column)
@@ -75,7 +76,7 @@ def test_unpublishing_rerenders_without_the_resource(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.published("即将撤销的信息", resource_type=ResourceType.NEWS)
-        library.place(resource, city.portal_policies, city.superuser)
+        distribution.place(resource, city.portal_policies, city.superuser)
     portal, column = city.host(city.portal), path_of(city.portal_policies)
     city.client(city.portal).get(column)
     assert "即将撤销的信息" in read(portal, column)
@@ -89,7 +90,7 @@ def test_unpublishing_rerenders_without_the_resource(
 def test_nothing_is_rendered_when_switched_off(city, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         resource = city.draft("关闭时不重新生成")
-        library.place(resource, city.portal_policies, city.superuser)
+        distribution.place(resource, city.portal_policies, city.superuser)
     portal, column = city.host(city.portal), path_of(city.portal_policies)
     city.client(city.portal).get(column)
 

@@ -320,16 +320,13 @@ def library_world(world):
     from wagtail.models import Workflow
 
     from jiyue.library import services as library
-    from jiyue.library.models import (
-        ApiToken,
+    from jiyue.library.models import ApiToken, OrganizationWorkflow, ResourceType, ShareScope
+    from jiyue.portal.models import (
         ColumnDistributionSettings,
         ColumnSubscription,
-        OrganizationWorkflow,
         Placement,
         PlacementState,
         PlacementVia,
-        ResourceType,
-        ShareScope,
     )
 
     org_b = world.orgs["b"]

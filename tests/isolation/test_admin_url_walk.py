@@ -43,14 +43,8 @@ from wagtail.models import (
     Workflow,
 )
 
-from jiyue.library.models import (
-    ApiToken,
-    ColumnDistributionSettings,
-    ColumnSubscription,
-    OrganizationWorkflow,
-    Resource,
-    Theme,
-)
+from jiyue.library.models import ApiToken, OrganizationWorkflow, Resource, Theme
+from jiyue.portal.models import ColumnDistributionSettings, ColumnSubscription
 from jiyue.registry.models import ApplicationKind, GovSite, Organization, SiteApplication
 
 from .conftest import MARK_B, body_text

@@ -12,9 +12,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from jiyue.library import services as library
-from jiyue.library.models import ColumnSubscription, ResourceType
-from jiyue.portal.models import ColumnType, FooterSettings
+from jiyue.library.models import ResourceType
+from jiyue.portal import services as portal
+from jiyue.portal.models import ColumnSubscription, ColumnType, FooterSettings
 from jiyue.registry.hosting import serving_host
 from jiyue.registry.models import GovSite, SiteStatus
 from jiyue.registry.services import invalidate_host_cache
@@ -131,7 +131,7 @@ def _site_with_columns(city, count):
         )
     for i in range(count * 2):
         resource = city.published(title=f"动态{i}")
-        library.place(resource, city.fgw_policies, city.superuser)
+        portal.place(resource, city.fgw_policies, city.superuser)
     return resource
 
 

@@ -12,7 +12,12 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR) / "jiyue"
 PUBLIC_TEMPLATES = [
-    *sorted((ROOT / "portal" / "templates").rglob("*.html")),
+    # The portal's admin screens (distribution, pending) are served under /admin/.
+    *sorted(
+        path
+        for path in (ROOT / "portal" / "templates").rglob("*.html")
+        if "admin" not in path.relative_to(ROOT / "portal" / "templates").parts[1:-1]
+    ),
     *sorted((ROOT / "templates").rglob("*.html")),
     ROOT / "registry" / "templates" / "registry" / "platform_directory.html",
     ROOT / "registry" / "templates" / "registry" / "site_notice.html",
