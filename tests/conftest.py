@@ -72,24 +72,26 @@ def pytest_xdist_auto_num_workers(config):
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns xdist_group into node ids
+@pytest.hookimpl(wrapper=True)  # marks set before pytest-xdist turns them into node ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "shared_data_dir" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.needs_shared_data)
 
-    # Tests using a kept data set run last, one set after the other, and on one xdist
-    # worker, so each set is built once (the order is otherwise unchanged).
+    # xdist work units (``--dist loadgroup``): a whole module, so its module-scoped
+    # fixtures are built once; all tests using a kept data set together, on one worker.
+    # Tests using a kept data set also run last, one set after the other.
     def kept_set(item):
         names = getattr(item, "fixturenames", ())
         return next((name for name in KEPT_DATA_SETS if name in names), None)
 
     for item in items:
-        name = kept_set(item)
-        if name:
-            item.add_marker(pytest.mark.xdist_group(name))
+        module = getattr(item, "module", None)
+        group = kept_set(item) or (module.__name__ if module else item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
     order = {name: i + 1 for i, name in enumerate(KEPT_DATA_SETS)}
     items.sort(key=lambda item: order.get(kept_set(item), 0))
+    return (yield)
 
 
 _bindir = test_db.find_bindir()
