@@ -45,6 +45,10 @@ exit "${!rc:-0}"
 """
 
 
+OUTER_MAKE_VARIABLES = {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}
+OUTER_MAKE_VARIABLES |= {"PYTEST_ARGS", "VENV", "PYTHON", "HOST", "PORT", "BENCH_DIR"}
+
+
 class Stubs:
     """A scratch virtualenv of stand-in commands, and what they were called with."""
 
@@ -86,7 +90,9 @@ class Stubs:
         return rows
 
     def env(self, **extra):
-        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+        # Without the caller's make flags and variables (we may run under `make test
+        # PYTEST_ARGS=...`, and make exports command-line variables to its recipes).
+        env = {k: v for k, v in os.environ.items() if k not in OUTER_MAKE_VARIABLES}
         env.pop("DATABASE_URL", None)
         env["STUB_CALLS"] = str(self.calls_file)
         env["PATH"] = f"{self.path_dir}{os.pathsep}{env.get('PATH', '')}"
