@@ -19,7 +19,7 @@ STAMP := $(VENV)/.jiyue-requirements.stamp
 REQUIREMENTS := $(wildcard requirements/*.txt)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-n 2"` or `-k registry`.
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-n 0"` (no xdist workers) or `-k registry`.
 PYTEST_ARGS ?=
 TEST_SETTINGS := jiyue.settings.test
 PG_PLACEHOLDER_URL := postgres://postgres@127.0.0.1/jiyue
@@ -116,38 +116,85 @@ run: $(STAMP)
 
 # --- make test -----------------------------------------------------------------------
 
-# Runs every step even after a failure (so one run shows everything), prints a summary,
-# and fails when any step failed. pytest's own exit codes pass through, so "no tests
-# ran" (5) fails too.
+# Runs every step even after a failure (so one run shows everything), prints a summary
+# with the wall time, and fails when any step failed. pytest's own exit codes pass
+# through, so "no tests ran" (5) fails too. The lint steps run one after the other;
+# the two database passes then run side by side (each uses pytest-xdist's workers, see
+# pyproject.toml), and each pass's output is printed when it ends.
 test: $(STAMP) postgres-server
 	@status=0
+	started=$$SECONDS
+	names=()
 	summary=()
 	totals=()
+	pids=()
 	# pytest's closing line, with or without -q: "== 3 passed, 1 skipped in 9.1s (0:00:09) =="
 	PYTEST_CLOSING='^(=+ )?(no tests ran|[0-9]+ [a-z]+).* in [0-9.]+s( \([0-9:]+\))?( =+)?$$'
 	logdir=$$(mktemp -d)
-	trap 'rm -rf "$$logdir"' EXIT
-	step() {
-	  local name=$$1 log="$$logdir/$$RANDOM.log" start=$$SECONDS rc=0; shift
-	  echo; echo "==> $$name"
-	  "$$@" 2>&1 | tee "$$log" || rc=$${PIPESTATUS[0]}
-	  local line=$$(grep -E "$$PYTEST_CLOSING" "$$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$$//')
-	  if [ $$rc -eq 0 ]; then result=ok; else result="FAILED (exit $$rc)"; status=1; fi
-	  summary+=("$$(printf '%-22s %-18s %4ss  %s' "$$name" "$$result" $$((SECONDS - start)) "$$line")")
+	trap 'kill $${pids[@]} 2>/dev/null || true; rm -rf "$$logdir"' EXIT
+	# run_step N NAME COMMAND...: run COMMAND, its output in $$logdir/N.log, and write
+	# "<exit status> <seconds>" to $$logdir/N.done when it ends.
+	run_step() {
+	  local id=$$1 start=$$SECONDS rc=0; shift 2
+	  "$$@" >"$$logdir/$$id.log" 2>&1 </dev/null || rc=$$?
+	  echo "$$rc $$((SECONDS - start))" >"$$logdir/$$id.done"
+	}
+	# report N: the summary line of step N (and its share of the closing "tests:" line).
+	report() {
+	  local id=$$1 rc seconds line result
+	  read -r rc seconds <"$$logdir/$$id.done"
+	  line=$$(grep -E "$$PYTEST_CLOSING" "$$logdir/$$id.log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$$//' || true)
+	  if [ "$$rc" -eq 0 ]; then result=ok; else result="FAILED (exit $$rc)"; status=1; fi
+	  summary[$$id]=$$(printf '%-22s %-18s %4ss  %s' "$${names[$$id]}" "$$result" "$$seconds" "$$line")
 	  if [ -n "$$line" ]; then totals+=("$$line"); fi
+	}
+	# step NAME COMMAND...: run a step now, then show its output.
+	step() {
+	  local id=$${#names[@]}; names+=("$$1")
+	  echo; echo "==> $$1"
+	  run_step "$$id" "$$@"
+	  cat "$$logdir/$$id.log"
+	  report "$$id"
+	}
+	# step_in_background NAME COMMAND...: start a step; `wait_for_steps` prints its
+	# output when it ends.
+	step_in_background() {
+	  local id=$${#names[@]}; names+=("$$1")
+	  echo; echo "==> $$1: started, its output follows when it ends"
+	  : >"$$logdir/$$id.log"
+	  run_step "$$id" "$$@" &
+	  pids[$$id]=$$!
+	}
+	wait_for_steps() {
+	  local id
+	  while [ $${#pids[@]} -gt 0 ]; do
+	    wait -n "$${pids[@]}" || true
+	    for id in "$${!pids[@]}"; do
+	      if [ -f "$$logdir/$$id.done" ]; then
+	        wait "$${pids[$$id]}" || true
+	        unset "pids[$$id]"
+	        echo; echo "==> $${names[$$id]} (ended)"
+	        cat "$$logdir/$$id.log"
+	        report "$$id"
+	      fi
+	    done
+	  done
 	}
 	step "ruff check" $(BIN)/ruff check .
 	step "ruff format --check" $(BIN)/ruff format --check .
 	# The layers and "another app only through services/signals" (pyproject.toml).
 	step "lint-imports" $(BIN)/lint-imports
-	step "pytest on SQLite" env -u DATABASE_URL JIYUE_TEST_DB=sqlite \
+	step_in_background "pytest on SQLite" env -u DATABASE_URL JIYUE_TEST_DB=sqlite \
 	  $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
 	# The engine must be known before Django starts; tests/conftest.py starts a throw-away
 	# cluster and fills in its host and port (tests/db.py).
-	step "pytest on PostgreSQL" env JIYUE_TEST_DB=postgres DATABASE_URL=$(PG_PLACEHOLDER_URL) \
-	  $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+	step_in_background "pytest on PostgreSQL" env JIYUE_TEST_DB=postgres \
+	  DATABASE_URL=$(PG_PLACEHOLDER_URL) $(BIN)/pytest --ds=$(TEST_SETTINGS) $(PYTEST_ARGS)
+	wait_for_steps
 	echo; echo "==> summary"
 	printf '  %s\n' "$${summary[@]}"
+	elapsed=$$((SECONDS - started))
+	printf '  %-22s %dm%02ds\n' "wall time" $$((elapsed / 60)) $$((elapsed % 60))
 	# One closing line over both runs: "tests: N passed, N failed, N skipped".
 	printf '%s\n' "$${totals[@]}" | awk '
 	  { for (i = 1; i <= NF; i++) { n = $$i + 0; w = $$(i + 1); sub(/[,]/, "", w)
@@ -179,6 +226,7 @@ bench: $(STAMP)
 	    else echo "error: bench needs nginx and wrk (apt-get install nginx-light wrk)" >&2; exit 1; fi
 	  fi
 	done
+	$(BIN)/python bench/demo_load.py
 	$(BIN)/python bench/import_rate.py
 	if [ ! -f "$(BENCH_DIR)/jiyue.sqlite3" ]; then
 	  $(BIN)/python bench/build_platform.py --var-dir "$(BENCH_DIR)"

@@ -20,12 +20,18 @@ started here under the ``postgres`` system account (``runuser``); as any other u
 
 import contextlib
 import os
+import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
 
 ENV_BACKEND = "JIYUE_TEST_DB"
 ENV_URL = "JIYUE_TEST_DATABASE_URL"
@@ -97,8 +103,6 @@ def django_database(*, host, port, user=SUPERUSER, password="", name=DATABASE_NA
 
 def database_from_url(url):
     """A Django DATABASES entry for ``JIYUE_TEST_DATABASE_URL``."""
-    import dj_database_url
-
     entry = dj_database_url.parse(url, conn_max_age=0)
     if entry["ENGINE"] != "django.db.backends.postgresql":
         raise ValueError(f"{ENV_URL} must be a postgres:// URL, got engine {entry['ENGINE']}")
@@ -113,9 +117,6 @@ def point_default_database_at(entry):
     because Django's connection handler holds a reference to it; a connection made
     earlier is closed and dropped.
     """
-    from django.conf import settings
-    from django.db import connections
-
     current = settings.DATABASES["default"]
     if entry["ENGINE"] != current["ENGINE"]:
         raise RuntimeError(f"engine {current['ENGINE']} cannot be swapped for {entry['ENGINE']}")
@@ -136,8 +137,6 @@ def startup_problem(backend):
     ``JIYUE_TEST_DB=postgres`` and a PostgreSQL ``DATABASE_URL`` in the environment
     (``make test`` does both); the harness then starts the server and fills in host/port.
     """
-    from django.conf import settings
-
     engine = settings.DATABASES["default"]["ENGINE"]
     is_postgres = engine == "django.db.backends.postgresql"
     if backend == "postgres" and not is_postgres:
@@ -249,8 +248,6 @@ def server_account():
     ``postgres`` exists wherever Debian's server package is installed; ``nobody`` is the
     fallback so the harness never has to create accounts.
     """
-    import pwd
-
     for name in (SUPERUSER, "nobody"):
         try:
             pwd.getpwnam(name)
@@ -269,3 +266,24 @@ MISSING_SERVER = (
     "(Debian: apt-get install postgresql) or set JIYUE_PG_BINDIR, or point "
     "JIYUE_TEST_DATABASE_URL at a server."
 )
+
+
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """Data shared by several tests: built inside a transaction that is rolled back.
+
+    The pytest-django pattern for data built once per module (or kept across modules,
+    see ``KeptData`` in ``tests/conftest.py``): the block runs with database access
+    unblocked, inside ``transaction.atomic()``; each test then runs in its own savepoint
+    (pytest-django's ``db``), so what one test changes is gone before the next, and at the
+    end everything is rolled back, so no other module ever sees the data. Django's cache
+    is cleared on both sides, since host and site-root lookups are cached there.
+    """
+    with django_db_blocker.unblock():
+        cache.clear()
+        with transaction.atomic():
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True)
+        cache.clear()

@@ -1,109 +1,316 @@
-"""The two commands and CI: what `make test`, `make bench` and `.ci/run` really do.
+"""The two commands and CI: what `make test`, `make run`, `make bench` and `.ci/run` do.
 
-These run GNU make in dry-run mode (``-n``) or on a scratch directory, so they are fast
-and never recurse into the real suite.
+Each test runs the real Makefile (or ``.ci/run``) against stand-ins: a scratch virtualenv
+directory whose ``bin/`` holds small shell scripts named ``python``, ``pytest`` and
+``ruff`` that write down how they were called (arguments, environment, time) and answer
+as the test tells them. So the tests check behaviour (which commands run, in which order,
+side by side or not, with which environment, what is printed, which exit status comes
+out) without recursing into the real suite, and without depending on the recipe's text.
 """
 
 import os
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAMP = ".venv/.jiyue-requirements.stamp"
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make not installed")
 
+# A stand-in command: appends one line to $STUB_CALLS per call,
+# "<name>|<start>|<end>|<JIYUE_TEST_DB>|<DATABASE_URL or unset>|<DJANGO_SETTINGS_MODULE>|<args>",
+# prints $STUB_OUT_<KEY> (KEY: the test database for pytest, the management command for
+# `python manage.py`, the first argument otherwise, with [^A-Za-z0-9] replaced by "_"),
+# sleeps $STUB_SLEEP_<KEY> seconds between two halves of the output and exits with
+# $STUB_RC_<KEY> (0 by default).
+STUB = r"""#!/usr/bin/env bash
+name=$(basename "$0")
+key=${1:-none}
+if [ "$key" = manage.py ]; then key=${2:-none}; fi
+if [ "$name" = pytest ]; then key=${JIYUE_TEST_DB:-none}; fi
+key=$(printf '%s' "$key" | tr -c 'A-Za-z0-9\n' '_')
+out=STUB_OUT_$key; sleep_for=STUB_SLEEP_$key; rc=STUB_RC_$key
+start=$(date +%s.%N)
+echo "$name $key: first half"
+sleep "${!sleep_for:-0}"
+echo "$name $key: second half"
+if [ -n "${!out:-}" ]; then printf '%s\n' "${!out}"; fi
+end=$(date +%s.%N)
+db=${DATABASE_URL-unset}
+line="$name|$start|$end|${JIYUE_TEST_DB:-}|$db|${DJANGO_SETTINGS_MODULE:-}|$*"
+echo "$line" >> "$STUB_CALLS"
+exit "${!rc:-0}"
+"""
 
-def make(*args, cwd=ROOT, **env):
-    """Run make without the caller's make flags (we may be running under `make test`)."""
-    clean_env = {
-        k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}
-    }
-    clean_env.update(env)
-    return subprocess.run(
-        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *args],
-        cwd=cwd,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+
+OUTER_MAKE_VARIABLES = {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}
+OUTER_MAKE_VARIABLES |= {"PYTEST_ARGS", "VENV", "PYTHON", "HOST", "PORT", "BENCH_DIR"}
+
+
+class Stubs:
+    """A scratch virtualenv of stand-in commands, and what they were called with."""
+
+    def __init__(self, tmp_path):
+        self.venv = tmp_path / "venv"
+        self.bin = self.venv / "bin"
+        self.bin.mkdir(parents=True)
+        self.calls_file = tmp_path / "calls.txt"
+        self.calls_file.touch()
+        self.stamp = self.venv / ".jiyue-requirements.stamp"
+        self.stamp.touch()
+        for name in ("python", "pytest", "ruff", "lint-imports"):
+            self.add(name)
+        # Tools looked up on PATH (make bench needs nginx and wrk, .ci/run calls make).
+        self.path_dir = tmp_path / "path"
+        self.path_dir.mkdir()
+
+    def add(self, name, directory=None):
+        path = (directory or self.bin) / name
+        path.write_text(STUB)
+        path.chmod(0o755)
+        return path
+
+    def calls(self):
+        rows = []
+        for line in self.calls_file.read_text().splitlines():
+            name, start, end, db, url, settings, args = line.split("|", 6)
+            rows.append(
+                {
+                    "name": name,
+                    "start": float(start),
+                    "end": float(end),
+                    "db": db,
+                    "url": url,
+                    "settings": settings,
+                    "args": args,
+                }
+            )
+        return rows
+
+    def env(self, **extra):
+        # Without the caller's make flags and variables (we may run under `make test
+        # PYTEST_ARGS=...`, and make exports command-line variables to its recipes).
+        env = {k: v for k, v in os.environ.items() if k not in OUTER_MAKE_VARIABLES}
+        env.pop("DATABASE_URL", None)
+        env["STUB_CALLS"] = str(self.calls_file)
+        env["PATH"] = f"{self.path_dir}{os.pathsep}{env.get('PATH', '')}"
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    def make(self, target, *args, **env):
+        """Run ``make TARGET`` on the real Makefile with this virtualenv."""
+        return subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "-f",
+                str(ROOT / "Makefile"),
+                "-o",
+                str(self.stamp),
+                "-o",
+                "postgres-server",
+                f"VENV={self.venv}",
+                *args,
+                target,
+            ],
+            cwd=ROOT,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture
+def stubs(tmp_path):
+    return Stubs(tmp_path)
+
+
+def summary_of(stdout):
+    """The lines after "==> summary", stripped."""
+    return [line.strip() for line in stdout.split("==> summary", 1)[1].splitlines() if line]
+
+
+# --- make test -------------------------------------------------------------------------
+
+
+def test_make_test_lints_then_runs_both_databases_side_by_side(stubs):
+    result = stubs.make(
+        "test",
+        STUB_SLEEP_sqlite=1.5,
+        STUB_SLEEP_postgres=1.5,
+        STUB_OUT_sqlite="==== 3 passed, 1 skipped in 1.50s ====",
+        STUB_OUT_postgres="==== 4 passed in 1.50s ====",
     )
-
-
-def test_ci_runs_make_test_and_nothing_else():
-    script = ROOT / ".ci" / "run"
-    text = script.read_text()
-    assert text.startswith("#!/usr/bin/env bash\n")
-    assert "set -euo pipefail" in text
-    commands = [
-        line.strip()
-        for line in text.splitlines()[1:]
-        if line.strip() and not line.strip().startswith("#")
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = stubs.calls()
+    ruff = [c for c in calls if c["name"] == "ruff"]
+    assert [c["args"] for c in ruff] == ["check .", "format --check ."]
+    lint_imports = [c for c in calls if c["name"] == "lint-imports"]
+    assert len(lint_imports) == 1
+    lint = ruff + lint_imports
+    passes = {c["db"]: c for c in calls if c["name"] == "pytest"}
+    assert set(passes) == {"sqlite", "postgres"}
+    # The SQLite pass must not inherit a PostgreSQL DATABASE_URL; the PostgreSQL pass
+    # names the engine before Django starts (tests/db.py fills in host and port).
+    assert passes["sqlite"]["url"] == "unset"
+    assert passes["postgres"]["url"].startswith("postgres://")
+    for run in passes.values():
+        assert run["args"].split() == ["--ds=jiyue.settings.test"]
+        # Lint first, then the database passes.
+        assert run["start"] >= max(c["end"] for c in lint)
+    # Side by side: each pass started before the other one ended.
+    sqlite, postgres = passes["sqlite"], passes["postgres"]
+    assert sqlite["start"] < postgres["end"] and postgres["start"] < sqlite["end"]
+    summary = summary_of(result.stdout)
+    names = [line.split("  ")[0] for line in summary[:5]]
+    assert names == [
+        "ruff check",
+        "ruff format --check",
+        "lint-imports",
+        "pytest on SQLite",
+        "pytest on PostgreSQL",
     ]
-    assert commands[-1] in {"make test", "exec make test"}
-    assert script.stat().st_mode & stat.S_IXUSR, ".ci/run must be executable"
+    assert "3 passed, 1 skipped in 1.50s" in summary[3]
+    assert "4 passed in 1.50s" in summary[4]
+    assert summary[5].startswith("wall time") and summary[4].split()[-1].endswith("s")
+    assert summary[-1] == "tests: 7 passed, 0 failed, 1 skipped"
 
 
-def test_make_test_lints_and_runs_the_suite_on_both_databases():
-    result = make("-n", "-o", STAMP, "-o", "postgres-server", "test")
-    assert result.returncode == 0, result.stderr
-    plan = result.stdout
-    assert "ruff check ." in plan
-    assert "ruff format --check ." in plan
-    sqlite = plan.index("JIYUE_TEST_DB=sqlite")
-    postgres = plan.index("JIYUE_TEST_DB=postgres")
-    assert sqlite < postgres
-    assert "DATABASE_URL=postgres://" in plan[postgres:]
-    assert plan.count("--ds=jiyue.settings.test") == 2
-    # Nothing may swallow pytest's exit status (5 = no tests ran).
-    assert "exit $status" in plan
-    assert "|| true" not in plan.split("step()")[1].split("}")[0]
+def test_each_pass_output_is_printed_whole_when_it_ends(stubs):
+    """The passes run at once, but their logs are not interleaved line by line."""
+    result = stubs.make(
+        "test",
+        STUB_SLEEP_sqlite=1.5,
+        STUB_SLEEP_postgres=0.2,
+        STUB_OUT_sqlite="==== 1 passed in 1.50s ====",
+        STUB_OUT_postgres="==== 1 passed in 0.20s ====",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for key in ("sqlite", "postgres"):
+        first = lines.index(f"pytest {key}: first half")
+        assert lines[first + 1] == f"pytest {key}: second half"
+    # The quicker pass is shown as soon as it ends, under its own heading.
+    postgres = lines.index("==> pytest on PostgreSQL (ended)")
+    sqlite = lines.index("==> pytest on SQLite (ended)")
+    assert postgres < lines.index("pytest postgres: first half") < sqlite
 
 
-def test_make_run_migrates_loads_the_demo_and_starts_worker_and_server():
-    result = make("-n", "-o", STAMP, "run")
-    assert result.returncode == 0, result.stderr
-    plan = result.stdout
-    steps = ["migrate", "load_demo", "db_worker", 'runserver "127.0.0.1:8000"']
-    positions = [plan.index(step) for step in steps]
-    assert positions == sorted(positions)
-    assert "DJANGO_SETTINGS_MODULE=jiyue.settings.dev" in plan
-    assert "trap stop_worker EXIT" in plan
-
-
-def test_make_bench_runs_the_benchmarks_in_order():
-    """Import rate, the 100-site platform (built once), push latency, page rates."""
-    result = make("-n", "-o", STAMP, "bench")
-    assert result.returncode == 0, result.stderr
-    plan = result.stdout
-    steps = [
-        "bench/import_rate.py",
-        'if [ ! -f "var/bench/jiyue.sqlite3" ]',
-        'bench/build_platform.py --var-dir "var/bench"',
-        'bench/push_latency.py --var-dir "var/bench"',
-        'bench/http_pages.py --var-dir "var/bench"',
-    ]
-    positions = [plan.index(step) for step in steps]
-    assert positions == sorted(positions)
-
-
-@pytest.mark.skipif(
-    not all(shutil.which(t) or Path(f"/usr/sbin/{t}").exists() for t in ("nginx", "wrk")),
-    reason="nginx and wrk are not installed (make bench would install them)",
-)
-def test_make_bench_stops_at_the_first_failing_benchmark(tmp_path):
-    venv = tmp_path / "venv"
-    (venv / "bin").mkdir(parents=True)
-    calls = tmp_path / "calls.txt"
-    python = venv / "bin" / "python"
-    python.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexit 3\n')
-    python.chmod(0o755)
-    (venv / ".jiyue-requirements.stamp").touch()
-    result = make("-o", str(venv / ".jiyue-requirements.stamp"), f"VENV={venv}", "bench")
+def test_make_test_fails_when_no_tests_ran_and_still_runs_every_step(stubs):
+    """pytest's exit status 5 ("no tests ran") fails the run; a failing lint step does
+    not stop the database passes, and the summary names every failure."""
+    result = stubs.make(
+        "test",
+        STUB_RC_check=1,
+        STUB_RC_sqlite=5,
+        STUB_OUT_sqlite="==== no tests ran in 0.01s ====",
+        STUB_OUT_postgres="==== 2 passed, 1 failed in 0.10s ====",
+        STUB_RC_postgres=1,
+    )
     assert result.returncode != 0
-    assert calls.read_text().split() == ["bench/import_rate.py"]
+    assert {c["db"] for c in stubs.calls() if c["name"] == "pytest"} == {"sqlite", "postgres"}
+    summary = summary_of(result.stdout)
+    assert "FAILED (exit 1)" in summary[0]
+    assert summary[1].split()[3] == "ok"  # ruff format --check
+    assert summary[2].split()[1] == "ok"  # lint-imports
+    assert "FAILED (exit 5)" in summary[3] and "no tests ran" in summary[3]
+    assert "FAILED (exit 1)" in summary[4]
+    assert summary[-1] == "tests: 2 passed, 1 failed, 0 skipped"
+
+
+def test_pytest_args_reach_both_passes(stubs):
+    result = stubs.make("test", "PYTEST_ARGS=-n 0 -k registry")
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = [c["args"] for c in stubs.calls() if c["name"] == "pytest"]
+    assert runs == ["--ds=jiyue.settings.test -n 0 -k registry"] * 2
+
+
+# --- make run, make bench, CI --------------------------------------------------------
+
+
+def test_make_run_migrates_loads_the_demo_then_serves_with_a_worker(stubs, tmp_path):
+    """The worker runs while the server does and is stopped when the server stops."""
+    result = stubs.make(
+        "run",
+        STUB_SLEEP_runserver=2,
+        STUB_SLEEP_db_worker=60,
+        JIYUE_VAR_DIR=tmp_path / "var",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = stubs.calls()
+    commands = [c["args"].split()[1] for c in calls]
+    assert commands[:3] == ["migrate", "load_demo", "frontcache_purge"]
+    assert commands[3] == "runserver"
+    assert calls[3]["args"] == "manage.py runserver 127.0.0.1:8000"
+    assert all(c["settings"] == "jiyue.settings.dev" for c in calls)
+    # The worker was stopped with the server (else it would have slept on and logged a
+    # call line when done); it had started: its first output line is in its log file.
+    assert "db_worker" not in commands
+    worker_log = (tmp_path / "var" / "log" / "worker.log").read_text()
+    assert "python db_worker: first half" in worker_log
+    assert "second half" not in worker_log
+
+
+@pytest.fixture
+def bench_tools(stubs):
+    """nginx and wrk found on PATH, so make bench installs nothing."""
+    for tool in ("nginx", "wrk"):
+        stubs.add(tool, stubs.path_dir)
+    return stubs
+
+
+def test_make_bench_runs_the_benchmarks_in_order_and_builds_the_platform_once(
+    bench_tools, tmp_path
+):
+    bench_dir = tmp_path / "bench"
+    result = bench_tools.make("bench", f"BENCH_DIR={bench_dir}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    scripts = [c["args"].split()[0] for c in bench_tools.calls()]
+    assert scripts == [
+        "bench/demo_load.py",
+        "bench/import_rate.py",
+        "bench/build_platform.py",
+        "bench/push_latency.py",
+        "bench/http_pages.py",
+    ]
+    assert all(f"--var-dir {bench_dir}" in c["args"] for c in bench_tools.calls()[2:])
+    # With the platform's database there, it is not built again.
+    bench_dir.mkdir()
+    (bench_dir / "jiyue.sqlite3").touch()
+    bench_tools.calls_file.write_text("")
+    assert bench_tools.make("bench", f"BENCH_DIR={bench_dir}").returncode == 0
+    assert "bench/build_platform.py" not in [c["args"].split()[0] for c in bench_tools.calls()]
+
+
+def test_make_bench_stops_at_the_first_failing_benchmark(bench_tools, tmp_path):
+    result = bench_tools.make(
+        "bench", f"BENCH_DIR={tmp_path / 'bench'}", STUB_RC_bench_demo_load_py=3
+    )
+    assert result.returncode != 0
+    assert [c["args"] for c in bench_tools.calls()] == ["bench/demo_load.py"]
+
+
+def test_ci_runs_make_test_from_the_repository_root_and_returns_its_status(stubs, tmp_path):
+    fake_make = stubs.add("make", stubs.path_dir)
+    fake_make.write_text(
+        '#!/usr/bin/env bash\necho "$PWD|$*" >> "$STUB_CALLS"\nexit "${STUB_RC_make:-0}"\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for rc in (0, 2):
+        stubs.calls_file.write_text("")
+        result = subprocess.run(
+            [str(ROOT / ".ci" / "run")],
+            cwd=elsewhere,
+            env=stubs.env(STUB_RC_make=rc),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == rc, result.stderr
+        assert stubs.calls_file.read_text().splitlines() == [f"{ROOT}|test"]

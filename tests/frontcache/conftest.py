@@ -1,12 +1,16 @@
 """Fixtures for the page cache: the library's small city, online, with the middleware on."""
 
+import copy
+
 import pytest
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.test import Client, TestCase, override_settings
 
 from jiyue.frontcache import services
 from jiyue.registry.hosting import serving_host
 from jiyue.registry.models import GovSite, SiteStatus
 from jiyue.registry.services import invalidate_host_cache
+from tests.db import rolled_back
 from tests.library.conftest import City, make_column
 
 MIDDLEWARE_AFTER = "jiyue.registry.middleware.SiteStatusMiddleware"
@@ -42,16 +46,29 @@ class CachedCity(City):
         return Client(HTTP_HOST=self.host(gov_site))
 
 
+@pytest.fixture(scope="module")
+def module_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The city, built once per test module (rolled back when the module ends), with the
+    purges its construction queued already run ("committed")."""
+    build_root = tmp_path_factory.mktemp("frontcache-build")
+    with rolled_back(django_db_blocker):
+        with (
+            override_settings(JIYUE_FRONTCACHE_ROOT=build_root),
+            TestCase.captureOnCommitCallbacks(execute=True),
+        ):
+            built = CachedCity(get_user_model())
+        yield built
+
+
 @pytest.fixture
-def city(db, django_user_model, cache_root, django_capture_on_commit_callbacks):
-    """The city, with the purges its construction queued already run ("committed").
+def city(module_city, db, cache_root):
+    """A fresh copy of the module's city, with an empty page cache.
 
     Tests run inside a transaction that is never committed; changes under test are
     wrapped in ``django_capture_on_commit_callbacks(execute=True)``, which runs the
     purge callbacks as a real commit would.
     """
-    with django_capture_on_commit_callbacks(execute=True):
-        return CachedCity(django_user_model)
+    return copy.deepcopy(module_city)
 
 
 def cached(host, path):

@@ -5,6 +5,7 @@ Education Commission's. Every object of site B carries "乙站" in its title, so
 response that contains "乙站" shows editor A something of site B's.
 """
 
+import copy
 import json
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -14,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.test import override_settings
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -28,6 +30,7 @@ from jiyue.registry.models import (
     SiteType,
     StaffMembership,
 )
+from tests.db import rolled_back
 
 MARK_A = "甲站"
 MARK_B = "乙站"
@@ -67,9 +70,12 @@ class World:
     orgs: dict
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module", autouse=True)
+def _media_in_tmp(tmp_path_factory):
+    """Uploads (the world's images and documents, and the tests') go to a temporary
+    directory, one per module since the world is built once per module."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 ISOLATION_MIDDLEWARE = "jiyue.isolation.middleware.AdminIsolationMiddleware"
@@ -185,8 +191,21 @@ def build_site(gov_site, mark, editor):
     )
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, _media_in_tmp):
+    """The world, built once per test module and rolled back when the module ends."""
+    with rolled_back(django_db_blocker):
+        yield build_world()
+
+
 @pytest.fixture
-def world(db):
+def world(module_world, db):
+    """A fresh copy of the module's world: the test's changes to the database are undone
+    by its savepoint, and changes to these Python objects stay with the test."""
+    return copy.deepcopy(module_world)
+
+
+def build_world():
     city = make_org("北京市人民政府", OrgType.CITY_GOVERNMENT, division_code="110000")
     office = make_org(
         "北京市人民政府办公厅", OrgType.GENERAL_OFFICE, parent=city, is_supervisor=True

@@ -1,6 +1,13 @@
-"""Fixtures for the library: a city with two sites, columns, users in review groups."""
+"""Fixtures for the library: a city with three sites, columns, users in review groups.
+
+The city is built once per test module (``module_city``); each test gets a copy
+(``city``) and runs in its own savepoint.
+"""
+
+import copy
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page
 
@@ -10,6 +17,7 @@ from jiyue.library.workflow import EDITORS_GROUP, WORKFLOW_STEPS
 from jiyue.portal.models import ColumnPage, ColumnType
 from jiyue.registry.hosting import provision
 from jiyue.registry.models import GovSite, Organization, OrgType, SiteType, StaffMembership
+from tests.db import rolled_back
 
 
 def make_column(parent, title, slug, column_type=ColumnType.POLICY):
@@ -112,9 +120,18 @@ class City:
         return services.publish_now(resource, user=self.superuser)
 
 
+@pytest.fixture(scope="module")
+def module_city(django_db_setup, django_db_blocker):
+    """The city, built once per test module and rolled back when the module ends."""
+    with rolled_back(django_db_blocker):
+        yield City(get_user_model())
+
+
 @pytest.fixture
-def city(db, django_user_model):
-    return City(django_user_model)
+def city(module_city, db):
+    """A fresh copy of the module's city: the test's changes to the database are undone
+    by its savepoint, and changes to these Python objects stay with the test."""
+    return copy.deepcopy(module_city)
 
 
 @pytest.fixture

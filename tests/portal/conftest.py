@@ -1,9 +1,12 @@
 """The demo city as a fixture for the portal tests.
 
-Loading the demo takes seconds, so a module loads it once: inside one transaction
-that is rolled back when the module ends, so no other test module ever sees it. Each
-test still runs in its own savepoint (pytest-django's ``db``), so what a test adds
-is gone before the next one.
+Loading the demo takes seconds. The city built from ``../shared/data``
+(``demo_with_data``) is therefore built once per test session (per xdist worker) and kept
+while the tests that use it run, one after the other (``KeptData`` in
+``tests/conftest.py``); the built-in variant is built once for its module. Either is
+built inside a transaction that is rolled back afterwards, so no other test ever sees it,
+and each test still runs in its own savepoint (pytest-django's ``db``), so what a test
+adds is gone before the next one.
 """
 
 import contextlib
@@ -11,14 +14,13 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from jiyue.demo.management.commands.load_demo import Command as LoadDemo
 from jiyue.registry.models import GovSite
 from jiyue.registry.services import serving_host
+from tests.db import rolled_back
 
 from .walk import DEMO_DOMAINS
 
@@ -31,24 +33,23 @@ def demo_loaded(django_db_blocker, data_dir):
     ``.output`` (what the command printed). The command is called as an instance so
     the tests do not depend on ``jiyue.demo`` being in INSTALLED_APPS.
     """
-    with django_db_blocker.unblock():
-        cache.clear()
-        with transaction.atomic():
-            command, output = LoadDemo(), io.StringIO()
-            call_command(command, data_dir=str(data_dir), stdout=output)
-            try:
-                yield SimpleNamespace(result=command.result, output=output.getvalue())
-            finally:
-                transaction.set_rollback(True)
-        # Host and site-root caches may point at the rolled-back sites.
-        cache.clear()
+    with rolled_back(django_db_blocker):
+        command, output = LoadDemo(), io.StringIO()
+        call_command(command, data_dir=str(data_dir), stdout=output)
+        yield SimpleNamespace(result=command.result, output=output.getvalue())
 
 
-@pytest.fixture(scope="module")
-def demo_with_data(django_db_setup, django_db_blocker, shared_data_dir):
-    """The demo city built from ``../shared/data`` (as ``make run`` does)."""
-    with demo_loaded(django_db_blocker, shared_data_dir) as loaded:
-        yield loaded.result
+@pytest.fixture
+def demo_with_data(kept_data, django_db_blocker, shared_data_dir):
+    """The demo city built from ``../shared/data`` (as ``make run`` does), once per session.
+
+    Request it before ``db`` (``pytestmark = pytest.mark.usefixtures("demo_with_data")``).
+    """
+
+    def build():
+        return demo_loaded(django_db_blocker, shared_data_dir)
+
+    return kept_data.get("demo_with_data", build).result
 
 
 @pytest.fixture

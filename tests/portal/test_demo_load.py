@@ -53,13 +53,13 @@ def counts():
     }
 
 
-def test_load_reports_builtin_content_and_is_fast(builtin_demo):
+def test_load_reports_builtin_content(builtin_demo):
+    """What the first run built (how long it takes is measured by bench/demo_load.py)."""
     result = builtin_demo.result
     assert result.created
     assert not result.shared_data
     assert result.pages > 100  # column pages
     assert result.resources > 100  # library resources
-    assert result.seconds < 30
 
 
 @pytest.mark.usefixtures("builtin_demo")

@@ -11,9 +11,12 @@ Users: one staff member per organization (with the site-owner role), a reviewer 
 海淀区 and one in 发改委 (both with ``registry.review_application``), a supervisor.
 """
 
+import copy
+
 import pytest
 
 from jiyue.registry.models import Organization, OrgType, SiteStatus, SiteType
+from tests.db import rolled_back
 
 from .factories import (
     OWNER_PERMISSIONS,
@@ -26,8 +29,21 @@ from .factories import (
 )
 
 
+@pytest.fixture(scope="module")
+def module_tree(django_db_setup, django_db_blocker):
+    """The tree, built once per test module and rolled back when the module ends."""
+    with rolled_back(django_db_blocker):
+        yield build_tree()
+
+
 @pytest.fixture
-def tree(db):
+def tree(module_tree, db):
+    """A fresh copy of the module's tree: the test's changes to the database are undone
+    by its savepoint, and changes to these Python objects stay with the test."""
+    return copy.deepcopy(module_tree)
+
+
+def build_tree():
     org = Organization.objects.create
     city = org(name="北京市人民政府", org_type=OrgType.CITY_GOVERNMENT, division_code="110000")
     office = org(
