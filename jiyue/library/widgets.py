@@ -34,7 +34,11 @@ class DraftailRichTextArea(WagtailDraftailRichTextArea):
         try:
             contentstate = json.loads(raw)
         except ValueError:
-            contentstate = None
+            return clean_rich_text(raw, self.features)
+        if contentstate is None:
+            # Draftail posts JSON ``null`` for an editor left empty: an empty body,
+            # as stock Wagtail reads it (never the text "null").
+            return ""
         if isinstance(contentstate, dict):
             try:
                 return super().value_from_datadict(data, files, name)

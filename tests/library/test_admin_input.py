@@ -2,7 +2,7 @@
 
 Wagtail's Draftail widget parses the posted body as JSON; an empty or non-JSON value
 (a script, a browser without JavaScript) used to end in a 500. The platform's widget
-(jiyue/library/richtext.py) reads it as HTML, cleaned to the editor's allow-list.
+(jiyue/library/widgets.py) reads it as HTML, cleaned to the editor's allow-list.
 """
 
 import json
@@ -34,6 +34,7 @@ def _form(city, body):
     [
         ("", ""),
         ("   ", ""),
+        ("null", ""),  # what Draftail posts for an editor left empty: never the text "null"
         ("<p>正文<script>alert(1)</script></p>", "<p>正文alert(1)</p>"),
         ('{"blocks": 1}', "{&quot;blocks&quot;: 1}"),  # malformed Draftail JSON: kept as text
     ],
