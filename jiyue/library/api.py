@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from jiyue.registry.services import organizations_in_scope
+from jiyue.registry import services as registry
 
 from . import services
 from .models import ApiToken, Resource, ResourceType, Theme
@@ -166,9 +166,8 @@ def _out(resource):
 def _site_q(site_id):
     """Resources owned by the site or shown in any of its columns."""
     from jiyue.portal import services as portal
-    from jiyue.registry.models import GovSite
 
-    gov_site = GovSite.objects.filter(pk=site_id).select_related("wagtail_site").first()
+    gov_site = registry.gov_sites(pk=site_id).select_related("wagtail_site").first()
     q = Q(owner_site_id=site_id)
     if gov_site is None or gov_site.wagtail_site is None:
         return q
@@ -227,17 +226,23 @@ def get_resource(request, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
 
 
 def _scope_errors(token, payload):
-    """The token's organization limits what it may write (organization scope)."""
-    from jiyue.registry.models import GovSite
+    """The token's organization limits what it may write (organization scope).
 
+    A token acts for its own organization only, as an editor does by default
+    (``library.scope``): being higher in the tree does not make an organization the
+    author of its departments' items (issue 6 item 11). Its items may be shown on its
+    own site or, for a unit without a site, on a site above it (rule: SITE-4).
+    """
     org = token.organization
     errors = []
-    if not organizations_in_scope(org).filter(pk=payload.source_org_id).exists():
-        errors.append(("source_org_id", _("来源机构不在本令牌所属机构范围内。")))
+    if payload.source_org_id != org.pk:
+        errors.append(("source_org_id", _("来源机构须为本令牌所属机构。")))
     allowed_site_orgs = [org.pk, *[a.pk for a in org.ancestors()]]
-    if not GovSite.objects.filter(
-        pk=payload.owner_site_id, organization_id__in=allowed_site_orgs
-    ).exists():
+    if (
+        not registry.gov_sites()
+        .filter(pk=payload.owner_site_id, organization_id__in=allowed_site_orgs)
+        .exists()
+    ):
         errors.append(("owner_site_id", _("所属网站不是本令牌所属机构（或其上级）的网站。")))
     if (
         payload.policy_id is not None
@@ -253,10 +258,10 @@ def _policies_visible_to(org):
     """Policies a token of ``org`` may link an interpretation to.
 
     Live policies of anyone (they are public), and drafts of the token's own
-    organization and those below it.
+    organization.
     """
     return Resource.objects.filter(resource_type=ResourceType.POLICY).filter(
-        Q(live=True) | Q(source_org__in=organizations_in_scope(org))
+        Q(live=True) | Q(source_org=org)
     )
 
 

@@ -167,6 +167,17 @@ def test_write_bad_input_gets_chinese_messages(city, client):
     assert any("INTERP-2" in e["message"] for e in response.json()["errors"])
 
 
+def test_a_parent_organizations_token_does_not_write_as_its_departments_platform_7(city, client):
+    """A token acts for its own organization only (issue 6 item 11), as editors do:
+    the city government's token cannot file a draft under a department's name."""
+    _token, key = ApiToken.issue(city.city, "门户网站系统")
+    headers = {"Authorization": f"Bearer {key}"}
+    response = client.post(URL, payload(city), content_type="application/json", headers=headers)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == "source_org_id"
+    assert not Resource.objects.exists()
+
+
 # --- bad input: 4xx, a clear message, nothing saved (issue 6 item 9) ---------------
 
 
