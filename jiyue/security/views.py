@@ -37,6 +37,7 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import PageLogEntry
 
 from jiyue.registry import services as registry
+from jiyue.standards.spreadsheets import neutralize_row
 
 from .audit import (
     TWO_FACTOR_ENROLLED,
@@ -45,9 +46,6 @@ from .audit import (
     UNLOCK,
     log_event,
 )
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 # --- The lockout page (django-axes' AXES_LOCKOUT_CALLABLE) ----------------------------
 
@@ -257,14 +255,16 @@ class AuditTrailView(SupervisorOnlyMixin, LogEntriesView):
         return entries
 
     def write_csv_row(self, writer, row_dict):
-        # A user name typed at the login form ends up here: never let it be a formula.
-        safe = {}
-        for field, raw in row_dict.items():
-            value = self.preprocess_field_value(field, raw, self.FORMAT_CSV)
-            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-                value = "'" + value
-            safe[field] = value
-        return writer.writerow(safe)
+        # A user name typed at the login form ends up here: never let it be a formula
+        # (the shared guard of every admin export, applied here explicitly too).
+        return writer.writerow(
+            neutralize_row(
+                {
+                    field: self.preprocess_field_value(field, raw, self.FORMAT_CSV)
+                    for field, raw in row_dict.items()
+                }
+            )
+        )
 
 
 # --- Second factor (双因素认证) --------------------------------------------------------
