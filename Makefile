@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 TEST_SETTINGS := jiyue.settings.test
 PG_PLACEHOLDER_URL := postgres://postgres@127.0.0.1/jiyue
 
-.PHONY: help run test lint fmt bench venv postgres-server clean-venv
+.PHONY: help run test lint fmt bench venv postgres-server test-tools clean-venv
 
 help:
 	@echo "make run     set up, migrate, load the demo city, serve http://www.localhost:$(PORT)/"
@@ -90,6 +90,20 @@ postgres-server:
 	  exit 1
 	fi
 
+# nginx for the page-cache and TLS tests (tests/frontcache/test_nginx.py,
+# tests/security/test_nginx_tls.py): they drive the real server. Installed from Debian
+# when missing and run as root; otherwise those tests say why they are skipped.
+test-tools:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then exit 0; fi
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	  echo "==> installing nginx for the page-cache tests (apt-get install nginx-light)"
+	  export DEBIAN_FRONTEND=noninteractive
+	  apt-get update -qq
+	  apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+	else
+	  echo "note: nginx is not installed; its tests will be skipped (apt-get install nginx-light)"
+	fi
+
 # --- make run ------------------------------------------------------------------------
 
 # The embedded mode: SQLite in var/, sites on *.localhost. The demo loader is idempotent
@@ -121,7 +135,7 @@ run: $(STAMP)
 # through, so "no tests ran" (5) fails too. The lint steps run one after the other;
 # the two database passes then run side by side (each uses pytest-xdist's workers, see
 # pyproject.toml), and each pass's output is printed when it ends.
-test: $(STAMP) postgres-server
+test: $(STAMP) postgres-server test-tools
 	@status=0
 	started=$$SECONDS
 	names=()

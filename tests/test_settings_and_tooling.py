@@ -111,6 +111,8 @@ class Stubs:
                 str(self.stamp),
                 "-o",
                 "postgres-server",
+                "-o",
+                "test-tools",
                 f"VENV={self.venv}",
                 *args,
                 target,
