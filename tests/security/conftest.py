@@ -26,7 +26,12 @@ from jiyue.registry.models import (
     SiteType,
     StaffMembership,
 )
-from tests.frontcache.conftest import CachedCity, cache_root, city  # noqa: F401  (fixtures)
+from tests.frontcache.conftest import (  # noqa: F401  (fixtures)
+    CachedCity,
+    cache_root,
+    city,
+    module_city,
+)
 
 # Satisfies the password policy (12+ characters, three classes).
 PASSWORD = "Jiyue-测试-2026"
