@@ -18,6 +18,8 @@ import pytest
 from csp.utils import build_policy
 from django.conf import settings
 
+from tests.nginx_harness import write_main_conf
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl")
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"
@@ -67,28 +69,7 @@ def render(tmp_path, http_port, https_port, upstream_port):
         assert placeholder in text, placeholder
         text = text.replace(placeholder, value)
     (tmp_path / "jiyue.conf").write_text(text)
-    for name in ("pages", "static", "media", "logs", "temp", "acme"):
-        (tmp_path / name).mkdir(exist_ok=True)
-    main = tmp_path / "nginx.conf"
-    main.write_text(
-        f"""
-daemon off;
-master_process off;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/logs/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/temp/body;
-    proxy_temp_path {tmp_path}/temp/proxy;
-    fastcgi_temp_path {tmp_path}/temp/fastcgi;
-    uwsgi_temp_path {tmp_path}/temp/uwsgi;
-    scgi_temp_path {tmp_path}/temp/scgi;
-    include {tmp_path}/jiyue.conf;
-}}
-"""
-    )
-    return main
+    return write_main_conf(tmp_path, extra_dirs=("pages", "static", "media", "acme"))
 
 
 def directives(header):
