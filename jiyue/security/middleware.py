@@ -193,5 +193,9 @@ class SecondFactorMiddleware:
             reverse("wagtailadmin_logout"),
             reverse("wagtailadmin_login"),
             reverse("wagtailadmin_javascript_catalog"),
+            # The icon sprite, fetched by the admin's script and inserted into every
+            # page (the enrol and verify pages too): redirected, the enrol page itself
+            # was inserted into the page a second time.
+            reverse("wagtailadmin_sprite"),
         )
         return path.startswith(allowed)

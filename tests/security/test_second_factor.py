@@ -62,6 +62,19 @@ def test_a_supervisor_without_a_device_is_sent_to_enrol_PLATFORM_7(client, peopl
 
 
 @override_settings(JIYUE_2FA_REQUIRED=True)
+def test_the_pages_own_assets_load_before_the_second_factor_PLATFORM_7(client, people):
+    """The admin's script fetches the icon sprite and the translations on every page,
+    the enrol and verify pages included: they must not be redirected to the enrol page
+    (which the script then inserted into the page a second time, found in Chromium)."""
+    client.force_login(people.supervisor)
+    sprite = client.get("/admin/sprite/")
+    assert sprite.status_code == 200
+    assert "<svg" in sprite.content.decode() and "data-totp-secret" not in sprite.content.decode()
+    assert client.get("/admin/jsi18n/").status_code == 200
+    assert client.get("/admin/pages/").status_code == 302  # everything else still waits
+
+
+@override_settings(JIYUE_2FA_REQUIRED=True)
 def test_an_enrolled_supervisor_must_verify_in_each_new_session_PLATFORM_7(client, people):
     device = TOTPDevice.objects.create(user=people.supervisor, name="手机", confirmed=True)
     client.force_login(people.supervisor)
