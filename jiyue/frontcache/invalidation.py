@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import rerender, services
+from .compat import is_queued_on_commit
 
 logger = logging.getLogger(__name__)
 _BATCH_ATTRIBUTE = "_jiyue_frontcache_batch"
@@ -47,7 +48,7 @@ def _batch():
         batch is not None
         and not batch.done
         and connection.in_atomic_block
-        and any(entry[1] is batch for entry in connection.run_on_commit)
+        and is_queued_on_commit(connection, batch)
     ):
         return batch, False
     batch = Batch()

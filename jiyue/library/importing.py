@@ -51,6 +51,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.signals import published
 
+from .compat import content_path_hash, references_of
 from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Theme
 from .richtext import clean_body
 from .workflow import INDEXED_TYPES
@@ -398,9 +399,7 @@ def _bulk_reference_index(resources):
             ContentType.objects.get_for_model(model_or_object, for_concrete_model=False)
             for model_or_object in ([resource] + resource._meta.get_parent_list())
         ]
-        for to_ct, to_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(resource)
-        ):
+        for to_ct, to_id, model_path, content_path in references_of(resource):
             rows.append(
                 ReferenceIndex(
                     content_type=content_types[0],
@@ -410,7 +409,7 @@ def _bulk_reference_index(resources):
                     to_object_id=to_id,
                     model_path=model_path,
                     content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                    content_path_hash=content_path_hash(content_path),
                 )
             )
     ReferenceIndex.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
