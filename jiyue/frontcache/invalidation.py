@@ -17,6 +17,9 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from wagtail.models import Site
+
+from jiyue.portal.services import urls_for_resource as portal_urls
 
 from . import rerender, services
 from .compat import is_queued_on_commit
@@ -65,8 +68,6 @@ def _record(add):
 
 def urls_for_resource(resource):
     """Every ``(host, path)`` that shows ``resource`` on any site (the portal decides)."""
-    from jiyue.portal.services import urls_for_resource as portal_urls
-
     return list(portal_urls(resource))
 
 
@@ -106,8 +107,6 @@ def bulk_threshold():
 
 def all_site_hosts():
     """Every host a page may be cached under: each Wagtail site's and each cached one."""
-    from wagtail.models import Site
-
     return set(Site.objects.values_list("hostname", flat=True)) | set(services.cached_hosts())
 
 
