@@ -35,7 +35,7 @@ from jiyue.portal.services import ColumnPage, ColumnSubscription, FooterSettings
 from jiyue.registry import services as registry
 
 from . import builtin, city
-from .sources import BEIJING, SharedData
+from .sources import BEIJING, Item, SharedData
 
 # How much of the shared data each site shows.
 POLICIES_PER_SITE = 4
@@ -522,8 +522,6 @@ def subscribe_district_columns(orgs):
 
 def push_city_notice(orgs, sites, supervisor, now):
     """The supervisor pushes one notice to every district site at once (rule: LIB-3)."""
-    from .sources import Item
-
     office = next(org for org in orgs.values() if org.is_supervisor)
     portal = sites["beijing"]
     item = Item(
@@ -567,8 +565,6 @@ def push_city_notice(orgs, sites, supervisor, now):
 
 
 def _builtin_item(entry, placeholders, now):
-    from .sources import Item
-
     days, hhmm, title, paragraphs, author = entry
     hour, minute = (int(x) for x in hhmm.split(":"))
     pub_date = (now - datetime.timedelta(days=days)).replace(

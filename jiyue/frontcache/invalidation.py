@@ -17,8 +17,12 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from wagtail.models import Site
+
+from jiyue.portal.services import urls_for_resource as portal_urls
 
 from . import rerender, services
+from .compat import is_queued_on_commit
 
 logger = logging.getLogger(__name__)
 _BATCH_ATTRIBUTE = "_jiyue_frontcache_batch"
@@ -47,7 +51,7 @@ def _batch():
         batch is not None
         and not batch.done
         and connection.in_atomic_block
-        and any(entry[1] is batch for entry in connection.run_on_commit)
+        and is_queued_on_commit(connection, batch)
     ):
         return batch, False
     batch = Batch()
@@ -64,8 +68,6 @@ def _record(add):
 
 def urls_for_resource(resource):
     """Every ``(host, path)`` that shows ``resource`` on any site (the portal decides)."""
-    from jiyue.portal.services import urls_for_resource as portal_urls
-
     return list(portal_urls(resource))
 
 
@@ -105,8 +107,6 @@ def bulk_threshold():
 
 def all_site_hosts():
     """Every host a page may be cached under: each Wagtail site's and each cached one."""
-    from wagtail.models import Site
-
     return set(Site.objects.values_list("hostname", flat=True)) | set(services.cached_hosts())
 
 

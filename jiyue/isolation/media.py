@@ -16,26 +16,20 @@ Rule: PLATFORM-F4 权限管理.
 
 from wagtail import hooks
 from wagtail.documents import get_document_model
-from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
-from wagtail.documents.views.bulk_actions.add_tags import (
-    AddTagsBulkAction as DocumentAddTagsBulkAction,
-)
-from wagtail.documents.views.bulk_actions.add_to_collection import (
-    AddToCollectionBulkAction as DocumentAddToCollectionBulkAction,
-)
-from wagtail.documents.views.bulk_actions.delete import (
-    DeleteBulkAction as DocumentDeleteBulkAction,
-)
 from wagtail.images import get_image_model
-from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.images.views.bulk_actions.add_tags import AddTagsBulkAction as ImageAddTagsBulkAction
-from wagtail.images.views.bulk_actions.add_to_collection import (
-    AddToCollectionBulkAction as ImageAddToCollectionBulkAction,
-)
-from wagtail.images.views.bulk_actions.delete import DeleteBulkAction as ImageDeleteBulkAction
 from wagtail.permissions import policy_registry
 
 from .bulk import scoped_bulk_action
+from .compat import (
+    DocumentAddTagsBulkAction,
+    DocumentAddToCollectionBulkAction,
+    DocumentDeleteBulkAction,
+    DocumentsAdminAPIViewSet,
+    ImageAddTagsBulkAction,
+    ImageAddToCollectionBulkAction,
+    ImageDeleteBulkAction,
+    ImagesAdminAPIViewSet,
+)
 
 
 class PermittedMediaMixin:

@@ -35,21 +35,18 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .compat import (
+    CHOOSER_CHILD_VIEW,
+    CHOOSER_START_VIEW,
+    CHOSEN_PAGES_VIEW,
+    CONFIRM_CANCELLATION_VIEW,
+    MOVE_CONFIRM_VIEW,
+    SUPERVISOR_ONLY_VIEWS,
+)
 from .pages import chooser_parent_id
 from .scope import scope_for
 
 DJANGO_ADMIN_PREFIX = "/django-admin/"
-CHOSEN_PAGES_VIEW = "wagtailadmin_choose_page_chosen_multiple"
-CHOOSER_START_VIEW = "wagtailadmin_choose_page"
-MOVE_CONFIRM_VIEW = "wagtailadmin_pages:move_confirm"
-# Answers, without a permission check, whether any page is in review and its tasks.
-CONFIRM_CANCELLATION_VIEW = "wagtailadmin_pages:confirm_workflow_cancellation"
-SUPERVISOR_ONLY_VIEWS = {
-    "wagtailadmin_reports:page_types_usage",
-    "wagtailadmin_reports:page_types_usage_results",
-    "wagtailadmin_reports:site_history",
-    "wagtailadmin_reports:site_history_results",
-}
 
 
 class AdminIsolationMiddleware:
@@ -91,7 +88,7 @@ class AdminIsolationMiddleware:
         parent_id = chooser_parent_id(request)
         if parent_id is None or scope.navigable_pages().filter(pk=parent_id).exists():
             return None
-        url = reverse("wagtailadmin_choose_page_child", args=[scope.root_pages[0].pk])
+        url = reverse(CHOOSER_CHILD_VIEW, args=[scope.root_pages[0].pk])
         return HttpResponseRedirect(f"{url}?{request.GET.urlencode()}")
 
     @staticmethod

@@ -24,28 +24,27 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import MultipleUserFilter
-from wagtail.admin.views.chooser import page_models_from_string
-from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
-from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
-from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
-from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction
-from wagtail.admin.views.pages.listing import (
-    EditedByFilter,
-    ExplorableIndexView,
-    GenericPageFilterSet,
-    SiteFilter,
-)
-from wagtail.admin.views.pages.search import SearchView
-from wagtail.admin.views.pages.usage import ContentTypeUseView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, PageLogEntry, Site
 
 from .bulk import scoped_bulk_action
+from .compat import (
+    CHOOSER_BROWSE_VIEWS,
+    ContentTypeUseView,
+    DeleteBulkAction,
+    EditedByFilter,
+    ExplorableIndexView,
+    GenericPageFilterSet,
+    MoveBulkAction,
+    PublishBulkAction,
+    SearchView,
+    SiteFilter,
+    UnpublishBulkAction,
+    page_models_from_string,
+)
 from .scope import scope_for, visible_pages
 
 # --- Page chooser ---------------------------------------------------------------
-
-CHOOSER_BROWSE_VIEWS = ("wagtailadmin_choose_page", "wagtailadmin_choose_page_child")
 
 
 def chooser_parent_id(request):

@@ -24,9 +24,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from .compat import SitePolicyBase
 from .scope import scope_for
 
 
@@ -52,7 +52,7 @@ class ScopedCollectionOwnershipPermissionPolicy(CollectionOwnershipPermissionPol
         return permissions.filter(scope.collection_q(prefix="collection__"))
 
 
-class ScopedSitePermissionPolicy(SitePermissionPolicy):
+class ScopedSitePermissionPolicy(SitePolicyBase):
     """Site-setting permissions count only on the user's own sites.
 
     A model-wide permission (e.g. ``portal.change_footersettings`` given to a
@@ -66,10 +66,8 @@ class ScopedSitePermissionPolicy(SitePermissionPolicy):
             return permissions
         return permissions.filter(site_id__in=scope.site_ids)
 
-    def _user_has_global_permission(self, user, actions):
-        if scope_for(user) is not None:
-            return False
-        return super()._user_has_global_permission(user, actions)
+    def allows_global_permission(self, user):
+        return scope_for(user) is None
 
     def sites_user_has_any_permission_for(self, user, actions):
         sites = super().sites_user_has_any_permission_for(user, actions)

@@ -11,6 +11,8 @@ request, so one admin page costs a handful of queries however many hooks ask.
 from django.db.models import Q
 from wagtail.models import Collection, Page, Site
 
+from jiyue.registry.services import is_supervisor, site_collection, sites_for_user
+
 _CACHE_ATTR = "_jiyue_isolation_scope"
 
 
@@ -18,8 +20,6 @@ class Scope:
     """The sites, page roots and collections one non-supervisor user works on."""
 
     def __init__(self, gov_sites):
-        from jiyue.registry.services import site_collection
-
         self.gov_sites = list(gov_sites.select_related("wagtail_site__root_page"))
         hosted = [s for s in self.gov_sites if s.wagtail_site_id]
         self.site_ids = [s.wagtail_site_id for s in hosted]
@@ -69,8 +69,6 @@ class Scope:
 
 def is_scoped(user):
     """True unless ``user`` is a supervisor or superuser; anonymous users see nothing."""
-    from jiyue.registry.services import is_supervisor
-
     return not is_supervisor(user)
 
 
@@ -80,8 +78,6 @@ def scope_for(user):
         return None
     scope = getattr(user, _CACHE_ATTR, None)
     if scope is None:
-        from jiyue.registry.services import sites_for_user
-
         scope = Scope(sites_for_user(user))
         setattr(user, _CACHE_ATTR, scope)
     return scope

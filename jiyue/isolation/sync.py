@@ -41,7 +41,15 @@ from wagtail.models import (
     Page,
 )
 
-from jiyue.registry.models import GovSite, StaffMembership
+from jiyue.registry.services import (
+    GovSite,
+    StaffMembership,
+    editors_group,
+    gov_sites,
+    is_supervisor,
+    organizations_in_scope,
+    sites_for_user,
+)
 
 from .scope import Scope
 
@@ -112,16 +120,12 @@ def supervisors_group():
 
 def editors_groups():
     """Every site's editors' group (the groups this module manages)."""
-    from jiyue.registry.services import editors_group
-
-    groups = (editors_group(site) for site in GovSite.objects.all())
+    groups = (editors_group(site) for site in gov_sites())
     return {group for group in groups if group is not None}
 
 
 def wanted_groups(user):
     """The managed groups ``user`` should be in, according to the registry."""
-    from jiyue.registry.services import editors_group, is_supervisor, sites_for_user
-
     if is_supervisor(user):
         return {supervisors_group()}
     groups = (editors_group(site) for site in sites_for_user(user))
@@ -155,8 +159,6 @@ def sync_user_groups(user):
     The user is reloaded so that cached permissions (which decide whether they are
     a supervisor) cannot make the answer stale.
     """
-    from jiyue.registry.services import is_supervisor, sites_for_user
-
     user = get_user_model().objects.filter(pk=user.pk).first()
     if user is None:
         return set(), set()
@@ -194,8 +196,6 @@ def sync_site_members(gov_site):
     (units that publish through it, rule: SITE-4), and whoever is in its editors'
     group now.
     """
-    from jiyue.registry.services import editors_group, organizations_in_scope
-
     users = set(
         StaffMembership.objects.filter(
             organization__in=organizations_in_scope(gov_site.organization)
@@ -252,7 +252,7 @@ def site_saved(sender, instance, raw=False, **kwargs):
 
 
 def _sync_site_by_pk(site_pk):
-    gov_site = GovSite.objects.filter(pk=site_pk).select_related("organization").first()
+    gov_site = gov_sites(pk=site_pk).select_related("organization").first()
     if gov_site is not None:
         sync_site_members(gov_site)
 

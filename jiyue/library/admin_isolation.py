@@ -25,20 +25,20 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.permissions import policy_registry
-from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
 
 from jiyue.registry.permissions import ScopedModelPermissionPolicy
 from jiyue.registry.services import is_supervisor, sites_for_user
 
+from .compat import (
+    ChooseResultsView,
+    ChooseView,
+    DeleteBulkAction,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    WorkflowObjectsToModeratePanel,
+)
 from .models import Resource, ShareScope
 from .scope import by_organization, organization_ids, resources_in_scope
 

@@ -51,6 +51,9 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.signals import published
 
+from jiyue.registry.services import gov_sites, organizations
+
+from .compat import content_path_hash, references_of
 from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Theme
 from .richtext import clean_body
 from .workflow import INDEXED_TYPES
@@ -148,14 +151,12 @@ class Lookup:
     """
 
     def __init__(self):
-        from jiyue.registry.models import GovSite, Organization
-
         self.orgs = {}
-        for org in Organization.objects.all():
+        for org in organizations():
             self.orgs[org.name] = org
             self.orgs[str(org.pk)] = org
         self.sites = {}
-        for site in GovSite.objects.select_related("organization"):
+        for site in gov_sites().select_related("organization"):
             self.sites[site.primary_domain] = site
             self.sites[site.name] = site
             self.sites[str(site.pk)] = site
@@ -245,10 +246,17 @@ def _load_line(line):
     return data
 
 
+def validation_messages(exc):
+    """Flatten a ValidationError into ``["field: message", …]`` (Chinese messages)."""
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+    return list(exc.messages)
+
+
 def parse(lines):
     """``(resources, errors)`` for an iterable of lines; errors carry line numbers."""
-    from .services import validation_messages
-
     lookup = Lookup()
     resources, errors = [], []
     for lineno, line in enumerate(lines, start=1):
@@ -316,15 +324,13 @@ def allocate_index_numbers(organization_id, count, when=None):
     (``<机构代码>/<年份>-<5位序号>``), reserved with one locked update, so numbers
     stay unique and are never reused whichever path issued them.
     """
-    from jiyue.registry.models import Organization
-
     year = timezone.localtime(when or timezone.now()).year
     counter, _created = IndexNumberCounter.objects.select_for_update().get_or_create(
         organization_id=organization_id, year=year
     )
     IndexNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + count)
     counter.refresh_from_db()
-    org = Organization.objects.get(pk=organization_id)
+    org = organizations().get(pk=organization_id)
     code = f"{org.division_code or 'ORG'}{org.pk:04d}"
     first = counter.last_value - count + 1
     return [f"{code}/{year}-{value:05d}" for value in range(first, counter.last_value + 1)]
@@ -398,9 +404,7 @@ def _bulk_reference_index(resources):
             ContentType.objects.get_for_model(model_or_object, for_concrete_model=False)
             for model_or_object in ([resource] + resource._meta.get_parent_list())
         ]
-        for to_ct, to_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(resource)
-        ):
+        for to_ct, to_id, model_path, content_path in references_of(resource):
             rows.append(
                 ReferenceIndex(
                     content_type=content_types[0],
@@ -410,7 +414,7 @@ def _bulk_reference_index(resources):
                     to_object_id=to_id,
                     model_path=model_path,
                     content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                    content_path_hash=content_path_hash(content_path),
                 )
             )
     ReferenceIndex.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)

@@ -9,10 +9,9 @@ Distribution (which columns show a resource) is the portal's:
 :mod:`jiyue.portal.services`. The library knows no columns, pages or sites' trees.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .importing import UnstorableText, check_storable_text
+from .importing import UnstorableText, check_storable_text, validation_messages
 from .models import (
     PROXY_MODELS,
     GuideItemType,
@@ -48,6 +47,7 @@ __all__ = [
     "set_organization_workflow",
     "setup_library_workflow",
     "unpublish",
+    "validation_messages",
     "waive_interpretation",
     "workflow_for_resource",
 ]
@@ -100,12 +100,3 @@ def unpublish(resource, user=None):
     """Take a resource off every site at once (listings derive from live state)."""
     resource.unpublish(user=user)
     return resource
-
-
-def validation_messages(exc):
-    """Flatten a ValidationError into ``["field: message", …]`` (Chinese messages)."""
-    if not isinstance(exc, ValidationError):
-        return [str(exc)]
-    if hasattr(exc, "error_dict"):
-        return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
-    return list(exc.messages)

@@ -20,7 +20,6 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
-from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -35,6 +34,7 @@ from .admin_isolation import (
     scope_queryset,
     scoped_delete_bulk_action,
 )
+from .compat import WorkflowObjectsToModeratePanel
 from .models import (
     ApiToken,
     DataReleaseResource,

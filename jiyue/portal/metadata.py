@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
 
 from jiyue.standards.formats import PUB_DATE_FORMAT, format_pub_date
 
@@ -183,8 +184,6 @@ def _image_url(resource, request, gov_site=None):
 
 def _first_image_url(resource, request, gov_site=None):
     """The first image of the body, rendered (rule: META-2 ``Image``, optional)."""
-    from wagtail.rich_text import expand_db_html
-
     body = resource.body or ""
     if "<img" not in body and 'embedtype="image"' not in body:
         return ""

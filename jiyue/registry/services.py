@@ -31,6 +31,7 @@ __all__ = [
     "Organization",
     "SiteStatus",
     "SiteType",
+    "StaffMembership",
     "add_staff_member",
     "create_organization",
     "decide",

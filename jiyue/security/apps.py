@@ -8,5 +8,12 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Signal receivers connect on import (app-loading reason for the late import).
+        # Imported here (app-loading reason): signal receivers connect on import, and
+        # Wagtail's admin views need the app registry to be ready.
+        from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
         from . import audit  # noqa: F401
+        from .compat import guard_spreadsheet_exports
+
+        # Every admin spreadsheet export neutralizes formulas (rule: PLATFORM-7).
+        guard_spreadsheet_exports(SpreadsheetExportMixin)

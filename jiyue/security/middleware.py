@@ -17,6 +17,7 @@ from jiyue.registry import services as registry
 
 from .audit import current_client_ip, current_entry_count, log_export, log_unlogged_write
 from .client import client_ip
+from .compat import SECOND_FACTOR_EXEMPT_VIEWS
 from .sessions import LOGIN_AT, SEEN_AT
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
@@ -190,12 +191,6 @@ class SecondFactorMiddleware:
         allowed = (
             reverse("jiyue_security:verify"),
             reverse("jiyue_security:enrol"),
-            reverse("wagtailadmin_logout"),
-            reverse("wagtailadmin_login"),
-            reverse("wagtailadmin_javascript_catalog"),
-            # The icon sprite, fetched by the admin's script and inserted into every
-            # page (the enrol and verify pages too): redirected, the enrol page itself
-            # was inserted into the page a second time.
-            reverse("wagtailadmin_sprite"),
+            *(reverse(name) for name in SECOND_FACTOR_EXEMPT_VIEWS),
         )
         return path.startswith(allowed)

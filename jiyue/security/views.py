@@ -32,7 +32,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import PageLogEntry
 
@@ -46,6 +45,7 @@ from .audit import (
     UNLOCK,
     log_event,
 )
+from .compat import ADMIN_HOME_VIEW, LogEntriesView, SiteHistoryReportFilterSet
 
 # --- The lockout page (django-axes' AXES_LOCKOUT_CALLABLE) ----------------------------
 
@@ -293,7 +293,7 @@ def _next_url(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("wagtailadmin_home")
+    return reverse(ADMIN_HOME_VIEW)
 
 
 class SecondFactorMixin(WagtailAdminTemplateMixin):

@@ -22,6 +22,7 @@ from jiyue.library.importing import (  # noqa: F401
     import_lines,
     parse_pub_date,
 )
+from jiyue.registry.services import is_supervisor
 
 
 class Command(BaseCommand):
@@ -40,8 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, publish=False, user=None, encoding=None, **options):
-        from jiyue.registry.services import is_supervisor
-
         operator = None
         if user:
             operator = get_user_model().objects.filter(username=user).first()
