@@ -264,6 +264,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Request rates of the resources API (jiyue.library.api), kept in the cache below:
+# anonymous reads per client address, writes per API token. Over the rate: 429.
+JIYUE_API_THROTTLE_RATES = {"anon": "600/min", "auth": "120/min"}
+
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
