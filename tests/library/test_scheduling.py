@@ -113,3 +113,24 @@ def test_page_go_live_and_expiry_fire_on_one_scheduler_tick(city):
     assert Page.objects.get(pk=upcoming.pk).live
     gone = Page.objects.get(pk=expiring.pk)
     assert not gone.live and gone.expired
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_a_page_scheduled_to_go_live_or_expire_enqueues_a_tick(
+    city, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    backend.clear() if hasattr(backend, "clear") else backend.results.clear()
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    expire = timezone.now() + datetime.timedelta(days=2)
+    column = make_column(city.portal_home, "定时栏目", "dslm")
+    with django_capture_on_commit_callbacks(execute=True):
+        column.save_revision(approved_go_live_at=go_live)
+        column.expire_at = expire
+        column.save(update_fields=["expire_at"])
+    run_afters = {
+        r.task.run_after for r in backend.results if r.task.name == "publish_scheduled_resources"
+    }
+    assert {go_live, expire} <= run_afters
