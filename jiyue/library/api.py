@@ -20,14 +20,18 @@ allow-list (:mod:`jiyue.library.richtext`) by :func:`services.create_draft`.
 import datetime
 from typing import Annotated
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from jiyue.registry import services as registry
 
@@ -44,6 +48,60 @@ MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
 
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ResourcePagination(PageNumberPagination):
+    """ninja's page-number pagination; the answer keeps ``page`` and ``page_size``.
+
+    Out-of-range ``page`` or ``page_size`` is refused with 422 (not silently clamped):
+    the offset must stay a 64-bit integer, and a client asking for 1,000 items should
+    learn that it gets at most :data:`MAX_PAGE_SIZE`.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        count: int
+        page: int
+        page_size: int
+        items: list
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        data = super().paginate_queryset(queryset, pagination, request, **params)
+        return {
+            **data,
+            "page": pagination.page,
+            "page_size": self._get_page_size(pagination.page_size),
+        }
+
+
+class SettingsRateThrottle:
+    """ninja's rate throttle with its rate read from ``JIYUE_API_THROTTLE_RATES``.
+
+    Read on every request (not once at import), so settings and tests can change it;
+    a scope without a rate (``None``) is not throttled. Too many requests get 429 with
+    the Chinese message of :mod:`jiyue.api`.
+    """
+
+    def __init__(self):
+        self.rate = None
+
+    def allow_request(self, request):
+        self.rate = getattr(settings, "JIYUE_API_THROTTLE_RATES", {}).get(self.scope)
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class ReadThrottle(SettingsRateThrottle, AnonRateThrottle):
+    """Anonymous reads, per client address (scope ``anon``)."""
+
+
+class WriteThrottle(SettingsRateThrottle, AuthRateThrottle):
+    """Writes, per API token (scope ``auth``)."""
 
 
 class TokenAuth(HttpBearer):
@@ -79,18 +137,46 @@ class ResourceOut(Schema):
     validity_label: str
     policy_id: int | None
 
+    @staticmethod
+    def resolve_uid(obj):
+        return str(obj.uid)
+
+    @staticmethod
+    def resolve_resource_type_label(obj):
+        return obj.get_resource_type_display()
+
+    @staticmethod
+    def resolve_source_org(obj):
+        return obj.source_org.name
+
+    @staticmethod
+    def resolve_pub_date(obj):
+        return obj.pub_date_display
+
+    @staticmethod
+    def resolve_theme(obj):
+        return str(obj.theme) if obj.theme_id else None
+
+    @staticmethod
+    def resolve_validity_label(obj):
+        return obj.get_validity_display()
+
 
 class ResourceDetailOut(ResourceOut):
     body: str
     interpretation_ids: list[int]
     attachments: list[dict]
 
+    @staticmethod
+    def resolve_interpretation_ids(obj):
+        return list(obj.interpretations.live().values_list("pk", flat=True))
 
-class ResourcePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ResourceOut]
+    @staticmethod
+    def resolve_attachments(obj):
+        return [
+            {"title": a.title or a.document.title, "url": a.document.url}
+            for a in obj.attachments.select_related("document")
+        ]
 
 
 class ResourceFilters(Schema):
@@ -101,8 +187,6 @@ class ResourceFilters(Schema):
     theme: DbId | None = Field(None, description="主题分类 id（含下级分类）")
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
 class ResourceIn(Schema):
@@ -138,54 +222,41 @@ class ErrorsOut(Schema):
 
 
 def _out(resource):
-    return {
-        "id": resource.pk,
-        "uid": str(resource.uid),
-        "resource_type": resource.resource_type,
-        "resource_type_label": resource.get_resource_type_display(),
-        "title": resource.title,
-        "summary": resource.summary,
-        "source_org_id": resource.source_org_id,
-        "source_org": resource.source_org.name,
-        "owner_site_id": resource.owner_site_id,
-        "author": resource.author,
-        "keywords": resource.keywords,
-        "pub_date": resource.pub_date_display,
-        "theme_id": resource.theme_id,
-        "theme": str(resource.theme) if resource.theme_id else None,
-        "index_no": resource.index_no,
-        "doc_no": resource.doc_no,
-        "issuing_organ": resource.issuing_organ,
-        "written_date": resource.written_date,
-        "validity": resource.validity,
-        "validity_label": resource.get_validity_display(),
-        "policy_id": resource.policy_id,
-    }
+    """Build (and so check) the answer for ``resource`` while its transaction is open.
+
+    ninja builds the response again from the object after the view; this early build
+    makes a failure in it roll the draft back instead of leaving it to be duplicated.
+    """
+    return ResourceDetailOut.from_orm(resource)
 
 
 def _site_q(site_id):
     """Resources owned by the site or shown in any of its columns."""
-    from jiyue.portal import services as portal
-
-    gov_site = registry.gov_sites(pk=site_id).select_related("wagtail_site").first()
     q = Q(owner_site_id=site_id)
-    if gov_site is None or gov_site.wagtail_site is None:
-        return q
-    root = gov_site.wagtail_site.root_page
-    for column in portal.ColumnPage.objects.descendant_of(root).live():
-        q |= Q(pk__in=portal.resources_for_column(column).values("pk"))
-    return q
+    shown_on_site = services.placement_filter("site")
+    return q if shown_on_site is None else q | shown_on_site(site_id)
 
 
-@router.get("/", response=ResourcePage, auth=None, summary="已发布信息资源列表")
+def _column_q(column_id):
+    """Resources shown in the column; 404 for a missing or unpublished one."""
+    shown_in_column = services.placement_filter("column")
+    if shown_in_column is None:
+        raise Http404
+    return shown_in_column(column_id)
+
+
+@router.get(
+    "/",
+    response=list[ResourceOut],
+    auth=None,
+    throttle=ReadThrottle(),
+    summary="已发布信息资源列表",
+)
+@paginate(ResourcePagination)
 def list_resources(request, filters: Query[ResourceFilters]):
     qs = services.live_resources().select_related("source_org", "theme__parent")
     if filters.column is not None:
-        from jiyue.portal import services as portal
-
-        # An unpublished (or private) column answers exactly like a missing one.
-        column = get_object_or_404(portal.ColumnPage.objects.live().public(), pk=filters.column)
-        qs = qs.filter(pk__in=portal.resources_for_column(column).values("pk"))
+        qs = qs.filter(_column_q(filters.column))
     if filters.site is not None:
         qs = qs.filter(_site_q(filters.site))
     if filters.type:
@@ -199,30 +270,20 @@ def list_resources(request, filters: Query[ResourceFilters]):
         qs = qs.filter(pub_date__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(pub_date__date__lte=filters.date_to)
-    qs = qs.order_by("-pub_date", "-pk")
-    start = (filters.page - 1) * filters.page_size
-    items = list(qs[start : start + filters.page_size])
-    return {
-        "count": qs.count(),
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": [_out(r) for r in items],
-    }
+    return qs.order_by("-pub_date", "-pk")
 
 
-@router.get("/{int:resource_id}", response=ResourceDetailOut, auth=None, summary="信息资源详情")
+@router.get(
+    "/{int:resource_id}",
+    response=ResourceDetailOut,
+    auth=None,
+    throttle=ReadThrottle(),
+    summary="信息资源详情",
+)
 def get_resource(request, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
-    resource = get_object_or_404(
+    return get_object_or_404(
         services.live_resources().select_related("source_org", "theme__parent"), pk=resource_id
     )
-    data = _out(resource)
-    data["body"] = resource.body
-    data["interpretation_ids"] = list(resource.interpretations.live().values_list("pk", flat=True))
-    data["attachments"] = [
-        {"title": a.title or a.document.title, "url": a.document.url}
-        for a in resource.attachments.select_related("document")
-    ]
-    return data
 
 
 def _scope_errors(token, payload):
@@ -286,6 +347,7 @@ def _field_errors(errors):
     "/",
     response={201: ResourceDetailOut, 422: ErrorsOut},
     auth=TokenAuth(),
+    throttle=WriteThrottle(),
     summary="推送信息资源（草稿，须经审核）",
 )
 def create_resource(request, payload: ResourceIn):
@@ -311,10 +373,9 @@ def create_resource(request, payload: ResourceIn):
         # anything fails on the way, nothing stays behind to be duplicated by a retry.
         with transaction.atomic():
             resource = services.create_draft(user=None, **fields)
-            data = _out(resource)
-            data.update(body=resource.body, interpretation_ids=[], attachments=[])
+            _out(resource)
     except ValidationError as exc:
         return _field_errors(
             (field, msg) for field, msgs in exc.message_dict.items() for msg in msgs
         )
-    return Status(201, data)
+    return Status(201, resource)

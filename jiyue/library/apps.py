@@ -29,10 +29,12 @@ def _setup_after_migrate(sender, app_config=None, **kwargs):
 
 
 def _on_resource_saved(sender, instance, **kwargs):
+    from wagtail.models import Page
+
     from .models import Resource
     from .scheduling import on_resource_saved
 
-    if isinstance(instance, Resource):
+    if isinstance(instance, Resource | Page):
         on_resource_saved(sender, instance, **kwargs)
 
 

@@ -8,6 +8,16 @@ self-rescheduling sweep catches anything missed (worker down, time changed).
 The work itself reuses Wagtail's ``publish_scheduled`` logic: the same queries and
 the same ``unpublish(set_expired=True, …)`` / ``Revision.publish(…)`` calls, limited
 to the library's resources.
+
+Pages (页面: home, column and article pages of every site) get their ``go_live_at`` /
+``expire_at`` from the same worker tick: :func:`run_scheduled_page_publishing` runs the
+page part of Wagtail's ``publish_scheduled`` management command. Not the command
+whole, because it walks *every* ``DraftStateMixin`` model, library resources included:
+they would then be published twice over by two schedulers, and without the per-item
+failure isolation below (in the command, one resource refused by the interpretation
+rule raises and stops the run, so the pages after it would stay unpublished). Wagtail 8
+offers no public function for the page part alone, so the two queries and two calls
+are repeated here, as for resources.
 """
 
 import datetime
@@ -17,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
 from .models import Resource
 
@@ -40,6 +50,44 @@ def due_revisions(now):
     return Revision.objects.filter(
         base_content_type=_resource_base_ct(), approved_go_live_at__lt=now
     ).order_by("approved_go_live_at")
+
+
+def _page_base_ct():
+    return ContentType.objects.get_for_model(Page)
+
+
+def due_page_expirations(now):
+    """Live pages whose expiry time has passed."""
+    return Page.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
+
+
+def due_page_revisions(now):
+    """Page revisions approved to go live before ``now``."""
+    return Revision.objects.filter(
+        base_content_type=_page_base_ct(), approved_go_live_at__lt=now
+    ).order_by("approved_go_live_at")
+
+
+def run_scheduled_page_publishing(now=None):
+    """Unpublish expired pages and publish due page revisions; return the counts.
+
+    The page steps of ``wagtail/management/commands/publish_scheduled.py`` (see the
+    module docstring for why not the command itself), one failure not stopping the rest.
+    """
+    now = now or timezone.now()
+    unpublished = published = failed = 0
+    for page in list(due_page_expirations(now)):
+        page.specific.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        unpublished += 1
+    for revision in list(due_page_revisions(now)):
+        try:
+            with transaction.atomic():
+                revision.publish(log_action="wagtail.publish.scheduled")
+            published += 1
+        except Exception:
+            failed += 1
+            logger.exception("Scheduled publish of page revision %s failed", revision.pk)
+    return {"published": published, "unpublished": unpublished, "failed": failed}
 
 
 def run_scheduled_publishing(now=None):
@@ -65,16 +113,26 @@ def run_scheduled_publishing(now=None):
     return {"published": published, "unpublished": unpublished, "failed": failed}
 
 
+def _tick(now=None):
+    """One scheduler tick: the library's resources, then the sites' pages."""
+    result = run_scheduled_publishing(now)
+    result["pages"] = run_scheduled_page_publishing(now)
+    return result
+
+
 @task()
 def publish_scheduled_resources():
-    """Run the scheduled publishing now (enqueued with ``run_after`` = the due time)."""
-    return run_scheduled_publishing()
+    """Run the scheduled publishing now (enqueued with ``run_after`` = the due time).
+
+    Resources' counts at the top level, the pages' under ``"pages"``.
+    """
+    return _tick()
 
 
 @task()
 def sweep_scheduled_resources():
     """Catch-all sweep; re-enqueues itself every :data:`SWEEP_INTERVAL`."""
-    result = run_scheduled_publishing()
+    result = _tick()
     enqueue_at(timezone.now() + SWEEP_INTERVAL, sweep=True)
     return result
 
@@ -113,15 +171,18 @@ def ensure_sweep():
 
 
 def on_revision_saved(sender, instance, **kwargs):
-    """A resource revision approved for a future go-live: enqueue at that time."""
+    """A resource or page revision approved for a future go-live: enqueue at that time."""
     when = instance.approved_go_live_at
-    if when is None or instance.base_content_type_id != _resource_base_ct().pk:
+    if when is None or instance.base_content_type_id not in (
+        _resource_base_ct().pk,
+        _page_base_ct().pk,
+    ):
         return
     transaction.on_commit(lambda: enqueue_at(when))
 
 
 def on_resource_saved(sender, instance, **kwargs):
-    """A live resource with an expiry time: enqueue the unpublish at that time."""
+    """A live resource or page with an expiry time: enqueue the unpublish at that time."""
     when = instance.expire_at
     if instance.live and when is not None:
         transaction.on_commit(lambda: enqueue_at(when))

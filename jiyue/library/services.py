@@ -100,3 +100,27 @@ def unpublish(resource, user=None):
     """Take a resource off every site at once (listings derive from live state)."""
     resource.unpublish(user=user)
     return resource
+
+
+# --- Placement filters of the resources API (显示位置筛选, a hook) ---------------------------
+# Which resources a column or a site shows is distribution, the portal's knowledge; the
+# library knows no columns. The portal registers its filters here in its
+# ``AppConfig.ready()`` and the resources API (:mod:`jiyue.library.api`) asks for them,
+# so the library never imports the portal (layers: library below portal).
+_placement_filters = {}
+
+
+def register_placement_filters(*, column, site):
+    """Register the API's ``column`` and ``site`` filters.
+
+    ``column(column_id)`` returns a ``Q`` on resources shown in that live, public column
+    and raises ``Http404`` for a missing or unpublished one; ``site(site_id)`` returns a
+    ``Q`` on resources shown in any column of that site (the site's own resources are
+    added by the API).
+    """
+    _placement_filters.update(column=column, site=site)
+
+
+def placement_filter(name):
+    """The registered ``column`` or ``site`` filter, or None (portal not installed)."""
+    return _placement_filters.get(name)

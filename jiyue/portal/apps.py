@@ -20,6 +20,13 @@ class PortalConfig(AppConfig):
             dispatch_uid="portal:build-site-tree",
         )
 
+        # The resources API's column and site filters (distribution is the portal's).
+        from jiyue.library import services as library
+
+        from .services import api_column_filter, api_site_filter
+
+        library.register_placement_filters(column=api_column_filter, site=api_site_filter)
+
         # The receivers that keep the cached site chrome fresh.
         from . import signals
 

@@ -13,6 +13,9 @@ from functools import reduce
 from operator import or_
 from urllib.parse import urljoin
 
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
 from jiyue.library import services as library
 from jiyue.registry import services as registry
 from jiyue.registry.services import serving_host
@@ -254,3 +257,27 @@ def urls_for_site(gov_site):
     record): drop everything cached for these hosts.
     """
     return [serving_host(gov_site.primary_domain)]
+
+
+# --- The resources API's placement filters (registered in apps.py) ------------------------
+
+
+def api_column_filter(column_id):
+    """Resources shown in the live, public column ``column_id``; 404 otherwise.
+
+    An unpublished (or private) column answers exactly like a missing one.
+    """
+    column = get_object_or_404(ColumnPage.objects.live().public(), pk=column_id)
+    return Q(pk__in=resources_for_column(column).values("pk"))
+
+
+def api_site_filter(site_id):
+    """Resources shown in any live column of the site ``site_id`` (GovSite id)."""
+    gov_site = registry.gov_sites(pk=site_id).select_related("wagtail_site").first()
+    q = Q(pk__in=[])
+    if gov_site is None or gov_site.wagtail_site is None:
+        return q
+    root = gov_site.wagtail_site.root_page
+    for column in ColumnPage.objects.descendant_of(root).live():
+        q |= Q(pk__in=resources_for_column(column).values("pk"))
+    return q

@@ -8,7 +8,6 @@ any other spelling that reaches the same page answers 301 to the canonical URL.
 import re
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
@@ -18,7 +17,7 @@ from jiyue.library import services as library
 from jiyue.library.services import ResourceType, Validity
 from jiyue.registry.services import serving_host
 
-from . import metadata
+from . import metadata, sitemaps
 from .models import ColumnPage
 from .services import (
     column_showing_on_site,
@@ -26,8 +25,6 @@ from .services import (
     declare_canonical_path,
     host_url,
     site_base_url,
-    site_columns,
-    site_resources,
 )
 from .site_context import site_context
 
@@ -241,22 +238,9 @@ def _site_base_url(request, home):
 
 
 def sitemap_xml(request, home):
-    """The site's ``sitemap.xml``: its live columns and every resource it shows.
-
-    Two queries whatever the size (columns; resource ids and times), so a site with
-    tens of thousands of items still answers quickly.
-    """
-    base = _site_base_url(request, home)
-    root_url_path = home.url_path
-    urls = [(base + "/", home.last_published_at)]
-    for url_path, changed in (
-        site_columns(home).order_by("path").values_list("url_path", "last_published_at")
-    ):
-        urls.append((base + "/" + url_path[len(root_url_path) :], changed))
-    resources = site_resources(home).values_list("pk", "last_published_at")
-    urls += [(base + content_path(pk), changed) for pk, changed in resources.iterator()]
-    body = render_to_string("portal/sitemap.xml", {"urls": urls})
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+    """The site's ``sitemap.xml``: its live columns and every resource it shows
+    (``django.contrib.sitemaps``, see :mod:`jiyue.portal.sitemaps`)."""
+    return sitemaps.serve(request, home, _site_base_url(request, home))
 
 
 def robots_txt(request, home):

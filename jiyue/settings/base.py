@@ -189,6 +189,10 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # Proxies whose X-Real-IP / X-Forwarded-For may be believed (the nginx in front).
 JIYUE_TRUSTED_PROXIES = env_list("JIYUE_TRUSTED_PROXIES", "")
+# The API's throttle (ninja) counts per client address: REMOTE_ADDR, or behind the
+# nginx the rightmost X-Forwarded-For entry (the one nginx appended), never the whole
+# header a client could vary with every request.
+NINJA_NUM_PROXIES = 1 if JIYUE_TRUSTED_PROXIES else 0
 
 # Sessions (会话管理): an admin session ends after JIYUE_SESSION_IDLE_MINUTES without a
 # request and JIYUE_SESSION_MAX_HOURS after login, whichever comes first. rule: PLATFORM-7
@@ -263,6 +267,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Request rates of the resources API (jiyue.library.api), kept in the cache below:
+# anonymous reads per client address, writes per API token. Over the rate: 429.
+JIYUE_API_THROTTLE_RATES = {"anon": "600/min", "auth": "120/min"}
 
 CACHES = {
     "default": {

@@ -12,6 +12,9 @@ from .base import MIDDLEWARE, host_map
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Not throttled in tests (one client address for every test); the throttle's own test
+# sets a rate.
+JIYUE_API_THROTTLE_RATES = {}
 JIYUE_HOST_MAP = host_map("beijing.gov.cn=localhost,gov.cn=localhost")
 ALLOWED_HOSTS = ["*"]
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from wagtail.models import Revision
 
 from jiyue.library import services
@@ -80,7 +81,32 @@ def test_pagination(city, client):
         city.published(title=f"第{i}条")
     data = client.get(URL, {"page": 2, "page_size": 2}).json()
     assert data["count"] == 5 and len(data["items"]) == 2
+    assert (data["page"], data["page_size"]) == (2, 2)
+    assert [i["title"] for i in data["items"]] == ["第2条", "第1条"]
+    assert client.get(URL).json()["page_size"] == 20
     assert client.get(URL, {"page_size": 1000}).status_code == 422
+    assert client.get(URL, {"page_size": 0}).status_code == 422
+    assert client.get(URL, {"page": 0}).status_code == 422
+    assert client.get(URL, {"page": 9}).json()["items"] == []
+
+
+def test_reads_and_writes_are_throttled_per_client_and_per_token(city, client, settings):
+    """Over the configured rate the API answers 429 with a Chinese message."""
+    cache.clear()
+    settings.JIYUE_API_THROTTLE_RATES = {"anon": "2/min", "auth": "1/min"}
+    assert [client.get(URL).status_code for _ in range(2)] == [200, 200]
+    # A client cannot reset its count with a made-up X-Forwarded-For.
+    refused = client.get(URL, headers={"X-Forwarded-For": "203.0.113.9"})
+    assert refused.status_code == 429
+    assert refused.json()["message"] == "请求过于频繁，请稍后再试。"
+    assert client.get(f"{URL}1").status_code == 429
+    headers = _token_headers(city)
+    first = client.post(URL, payload(city), content_type="application/json", headers=headers)
+    assert first.status_code == 201
+    again = client.post(URL, payload(city), content_type="application/json", headers=headers)
+    assert again.status_code == 429
+    settings.JIYUE_API_THROTTLE_RATES = {}
+    assert client.get(URL).status_code == 200
 
 
 def payload(city, **extra):

@@ -5,9 +5,11 @@ from unittest import mock
 
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.models import Page
 
 from jiyue.library import scheduling
 from jiyue.library.models import Resource, ResourceType
+from tests.library.conftest import make_column
 
 
 def schedule(city, resource, go_live_at=None, expire_at=None):
@@ -89,3 +91,46 @@ def test_scheduling_enqueues_task_at_go_live_and_expiry(city, django_capture_on_
     run_afters = [r.task.run_after for r in backend.results if r.task.run_after]
     # Revisions store times to the millisecond.
     assert any(abs(t - expire) < datetime.timedelta(seconds=1) for t in run_afters)
+
+
+def test_page_go_live_and_expiry_fire_on_one_scheduler_tick(city):
+    """Wagtail's ``go_live_at`` / ``expire_at`` on pages are run by the worker's tick."""
+
+    now = timezone.now()
+    upcoming = make_column(city.portal_home, "即将开放", "jjkf")
+    upcoming.unpublish()
+    upcoming.go_live_at = now - datetime.timedelta(minutes=1)
+    upcoming.save_revision(approved_go_live_at=now - datetime.timedelta(minutes=1))
+    expiring = make_column(city.portal_home, "即将下线", "jjxx")
+    expiring.expire_at = now - datetime.timedelta(minutes=1)
+    expiring.save(update_fields=["expire_at"])
+    assert not Page.objects.get(pk=upcoming.pk).live
+    assert Page.objects.get(pk=expiring.pk).live
+
+    result = scheduling.sweep_scheduled_resources.enqueue().return_value
+
+    assert result["pages"] == {"published": 1, "unpublished": 1, "failed": 0}
+    assert Page.objects.get(pk=upcoming.pk).live
+    gone = Page.objects.get(pk=expiring.pk)
+    assert not gone.live and gone.expired
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_a_page_scheduled_to_go_live_or_expire_enqueues_a_tick(
+    city, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    backend.clear() if hasattr(backend, "clear") else backend.results.clear()
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    expire = timezone.now() + datetime.timedelta(days=2)
+    column = make_column(city.portal_home, "定时栏目", "dslm")
+    with django_capture_on_commit_callbacks(execute=True):
+        column.save_revision(approved_go_live_at=go_live)
+        column.expire_at = expire
+        column.save(update_fields=["expire_at"])
+    run_afters = {
+        r.task.run_after for r in backend.results if r.task.name == "publish_scheduled_resources"
+    }
+    assert {go_live, expire} <= run_afters

@@ -4,10 +4,13 @@ the page-cache URL list (rule: LIB-1, LIB-3, PUB-5, INTERP-2, META-2).
 The demo is loaded once for this module from ../shared/data (``demo_with_data``).
 """
 
+import math
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from jiyue.demo.loader import PUSHED_NOTICE_TITLE
 from jiyue.library import services as library
@@ -22,6 +25,7 @@ from jiyue.portal.services import (
     urls_for_resource,
     urls_for_site,
 )
+from jiyue.portal.sitemaps import SiteSitemap
 from jiyue.registry.models import GovSite
 from jiyue.registry.services import serving_host
 
@@ -235,6 +239,34 @@ def test_sitemap_lists_live_columns_and_every_resource_of_the_site(
     }
     assert set(locs) == expected
     assert len(locs) == len(expected)
+
+
+def test_sitemap_becomes_an_index_past_the_per_file_limit(demo_sites):
+    """Past ``Sitemap.limit`` URLs (50,000 by the protocol; 7 here) ``/sitemap.xml``
+    is a sitemap index of ``?p=N`` pages that together list the same URLs."""
+    bjchy = demo_sites[5]
+    client = client_for(bjchy)
+    whole = sitemap_locs(client.get("/sitemap.xml"))
+    assert len(whole) > 7
+    with mock.patch.object(SiteSitemap, "limit", 7):
+        # A forged port must not reach the index either (PLATFORM-7).
+        index = Client(HTTP_HOST=serving_host(bjchy.primary_domain) + ":6666").get("/sitemap.xml")
+        assert index.status_code == 200
+        root = ET.fromstring(index.content)
+        assert root.tag == f"{SITEMAP}sitemapindex"
+        pages = [e.text for e in root.iter(f"{SITEMAP}loc")]
+        base = f"http://{host(bjchy)}/sitemap.xml?p="
+        assert pages == [f"{base}{n}" for n in range(1, math.ceil(len(whole) / 7) + 1)]
+        listed = []
+        for page in pages:
+            response = client.get(page.removeprefix(f"http://{host(bjchy)}"))
+            assert response.status_code == 200
+            locs = sitemap_locs(response)
+            assert 0 < len(locs) <= 7
+            listed += locs
+        assert client.get("/sitemap.xml?p=999").status_code == 404
+        assert client.get("/sitemap.xml?p=x").status_code == 404
+    assert sorted(listed) == sorted(whole)
 
 
 def test_robots_txt_points_to_the_site_sitemap(demo_sites):
