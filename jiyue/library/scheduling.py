@@ -40,69 +40,45 @@ def _resource_base_ct():
     return ContentType.objects.get_for_model(Resource, for_concrete_model=False)
 
 
-def due_expirations(now):
-    """Live resources whose expiry time has passed."""
-    return Resource.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
-
-
-def due_revisions(now):
-    """Resource revisions approved to go live before ``now``."""
-    return Revision.objects.filter(
-        base_content_type=_resource_base_ct(), approved_go_live_at__lt=now
-    ).order_by("approved_go_live_at")
-
-
 def _page_base_ct():
     return ContentType.objects.get_for_model(Page)
 
 
-def due_page_expirations(now):
-    """Live pages whose expiry time has passed."""
-    return Page.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
+def _due_expirations(model, now):
+    """Live objects of ``model`` whose expiry time has passed."""
+    return model.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")
 
 
-def due_page_revisions(now):
-    """Page revisions approved to go live before ``now``."""
+def _due_revisions(base_content_type, now):
+    """Revisions of that base content type approved to go live before ``now``."""
     return Revision.objects.filter(
-        base_content_type=_page_base_ct(), approved_go_live_at__lt=now
+        base_content_type=base_content_type, approved_go_live_at__lt=now
     ).order_by("approved_go_live_at")
 
 
-def run_scheduled_page_publishing(now=None):
-    """Unpublish expired pages and publish due page revisions; return the counts.
+def due_expirations(now):
+    """Live resources whose expiry time has passed."""
+    return _due_expirations(Resource, now)
 
-    The page steps of ``wagtail/management/commands/publish_scheduled.py`` (see the
-    module docstring for why not the command itself), one failure not stopping the rest.
-    """
-    now = now or timezone.now()
+
+def due_revisions(now):
+    """Resource revisions approved to go live before ``now``."""
+    return _due_revisions(_resource_base_ct(), now)
+
+
+def _publish_due(expired, revisions):
+    """The steps of ``wagtail/management/commands/publish_scheduled.py`` over the given
+    querysets: unpublish what expired, publish the due revisions. A failure on one
+    revision (e.g. the interpretation rule refusing a policy) is logged and does not
+    stop the others. Returns the counts."""
     unpublished = published = failed = 0
-    for page in list(due_page_expirations(now)):
-        page.specific.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+    for item in list(expired):
+        # A page is unpublished as its specific class (its own unpublish hooks).
+        getattr(item, "specific", item).unpublish(
+            set_expired=True, log_action="wagtail.unpublish.scheduled"
+        )
         unpublished += 1
-    for revision in list(due_page_revisions(now)):
-        try:
-            with transaction.atomic():
-                revision.publish(log_action="wagtail.publish.scheduled")
-            published += 1
-        except Exception:
-            failed += 1
-            logger.exception("Scheduled publish of page revision %s failed", revision.pk)
-    return {"published": published, "unpublished": unpublished, "failed": failed}
-
-
-def run_scheduled_publishing(now=None):
-    """Unpublish expired resources and publish due revisions; return the counts.
-
-    Same steps as ``wagtail/management/commands/publish_scheduled.py``. A failure
-    on one resource (e.g. the interpretation rule refusing a policy) is logged and
-    does not stop the others.
-    """
-    now = now or timezone.now()
-    unpublished = published = failed = 0
-    for obj in list(due_expirations(now)):
-        obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
-        unpublished += 1
-    for revision in list(due_revisions(now)):
+    for revision in list(revisions):
         try:
             with transaction.atomic():
                 revision.publish(log_action="wagtail.publish.scheduled")
@@ -111,6 +87,22 @@ def run_scheduled_publishing(now=None):
             failed += 1
             logger.exception("Scheduled publish of revision %s failed", revision.pk)
     return {"published": published, "unpublished": unpublished, "failed": failed}
+
+
+def run_scheduled_page_publishing(now=None):
+    """Unpublish expired pages and publish due page revisions; return the counts.
+
+    The page steps of Wagtail's ``publish_scheduled`` (see the module docstring for
+    why not the command itself).
+    """
+    now = now or timezone.now()
+    return _publish_due(_due_expirations(Page, now), _due_revisions(_page_base_ct(), now))
+
+
+def run_scheduled_publishing(now=None):
+    """Unpublish expired resources and publish due revisions; return the counts."""
+    now = now or timezone.now()
+    return _publish_due(due_expirations(now), due_revisions(now))
 
 
 def _tick(now=None):
