@@ -5,6 +5,12 @@ one into ``tmp_path/jiyue.conf`` with local ports and paths, and this writes the
 ``nginx.conf`` around it (pid, logs, temp paths under ``tmp_path``, no daemon).
 """
 
+import socket
+import subprocess
+import time
+
+import pytest
+
 TEMP_DIRECTORIES = ("logs", "temp")
 
 
@@ -32,3 +38,22 @@ http {{
 """
     )
     return main
+
+
+def start_nginx(nginx, tmp_path, main, port):
+    """Start ``nginx`` with ``main`` in the foreground; return the process once it
+    accepts connections on ``port`` (the test fails with nginx's error otherwise)."""
+    process = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(main)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    pytest.fail("nginx did not start: " + process.stderr.read().decode())

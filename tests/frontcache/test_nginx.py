@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from jiyue.frontcache import services
-from tests.nginx_harness import write_main_conf
+from tests.nginx_harness import start_nginx, write_main_conf
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = Path(settings.BASE_DIR) / "deploy" / "nginx" / "jiyue.conf"
@@ -86,21 +85,7 @@ def front(tmp_path, settings):
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     port = free_port()
     main = render(tmp_path, port, upstream.server_address[1])
-    process = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(main)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("nginx did not start: " + process.stderr.read().decode())
+    process = start_nginx(NGINX, tmp_path, main, port)
     yield port
     process.terminate()
     process.wait(timeout=10)

@@ -11,14 +11,13 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from csp.utils import build_policy
 from django.conf import settings
 
-from tests.nginx_harness import write_main_conf
+from tests.nginx_harness import start_nginx, write_main_conf
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl")
@@ -128,21 +127,7 @@ def tls_front(tmp_path):
     page = tmp_path / "pages" / "www.localhost" / "cached" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text("<!DOCTYPE html><title>缓存页</title>")
-    process = subprocess.Popen(
-        [NGINX, "-p", str(tmp_path), "-c", str(main)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", https_port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("nginx did not start: " + process.stderr.read().decode())
+    process = start_nginx(NGINX, tmp_path, main, https_port)
     yield http_port, https_port
     process.terminate()
     process.wait(timeout=10)
