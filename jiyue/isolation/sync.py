@@ -41,7 +41,9 @@ from wagtail.models import (
     Page,
 )
 
+from jiyue.portal import services as portal
 from jiyue.registry.services import (
+    COLLECTION_PERMISSIONS,
     GovSite,
     StaffMembership,
     editors_group,
@@ -56,21 +58,10 @@ from .scope import Scope
 SUPERVISORS_GROUP_NAME = "主管单位（全部网站）"
 SYNC_ACTION = "jiyue.isolation.groups_synced"
 
-SUPERVISOR_PAGE_PERMISSIONS = [
-    "add_page",
-    "change_page",
-    "publish_page",
-    "lock_page",
-    "unlock_page",
-]
-SUPERVISOR_COLLECTION_PERMISSIONS = [
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
-]
+# The supervisors hold on every site what a site's editors hold on their own: the
+# editors' page permissions (portal) and media permissions (registry).
+SUPERVISOR_PAGE_PERMISSIONS = portal.PAGE_PERMISSIONS
+SUPERVISOR_COLLECTION_PERMISSIONS = COLLECTION_PERMISSIONS
 # Model-wide permissions: they hold for every site's settings (GroupSitePermission
 # is per site and would have to follow every new site).
 SUPERVISOR_MODEL_PERMISSIONS = [

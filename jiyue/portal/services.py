@@ -47,9 +47,11 @@ from .models import (
     PlacementState,
     PlacementVia,
 )
+from .provisioning import PAGE_PERMISSIONS
 
 __all__ = [
     "LIST_FIELDS",
+    "PAGE_PERMISSIONS",
     "ColumnPage",
     "ColumnSubscription",
     "ColumnType",

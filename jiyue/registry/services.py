@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 from wagtail.log_actions import log
 
 from .hosting import (
+    COLLECTION_PERMISSIONS,
     PLATFORM_PREFIXES,
     editors_group,
     provision,
@@ -25,6 +26,7 @@ from .models import (
 )
 
 __all__ = [
+    "COLLECTION_PERMISSIONS",
     "PLATFORM_PREFIXES",
     "GovSite",
     "OrgType",
