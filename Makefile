@@ -90,43 +90,62 @@ postgres-server:
 	  exit 1
 	fi
 
-# nginx for the page-cache and TLS tests (tests/frontcache/test_nginx.py,
-# tests/security/test_nginx_tls.py): they drive the real server. Installed from Debian
-# when missing and run as root; otherwise those tests say why they are skipped.
+# Tools the suite drives for real, installed from Debian when missing and run as root;
+# otherwise their tests say why they are skipped:
+# - nginx for the page-cache and TLS tests (tests/frontcache/test_nginx.py,
+#   tests/security/test_nginx_tls.py);
+# - Chromium for the browser tests (tests/browser, Playwright; marker `browser`).
+NGINX ?= nginx
+CHROMIUM ?= chromium
 test-tools:
-	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then exit 0; fi
+	@packages=()
+	if ! command -v "$(NGINX)" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$(NGINX)" ]; then
+	  packages+=(nginx-light)
+	fi
+	if ! command -v "$(CHROMIUM)" >/dev/null 2>&1 && [ ! -x "/usr/bin/$(CHROMIUM)" ]; then
+	  packages+=(chromium)
+	fi
+	if [ $${#packages[@]} -eq 0 ]; then exit 0; fi
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	  echo "==> installing nginx for the page-cache tests (apt-get install nginx-light)"
+	  echo "==> installing $${packages[*]} for the nginx and browser tests (apt-get install)"
 	  export DEBIAN_FRONTEND=noninteractive
 	  apt-get update -qq
-	  apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+	  apt-get install -y -qq --no-install-recommends "$${packages[@]}" >/dev/null
 	else
-	  echo "note: nginx is not installed; its tests will be skipped (apt-get install nginx-light)"
+	  echo "note: $${packages[*]} not installed; their tests will be skipped (apt-get install $${packages[*]})"
 	fi
 
 # --- make run ------------------------------------------------------------------------
 
-# The embedded mode: SQLite in var/, sites on *.localhost. The demo loader is idempotent
-# and prints the site URLs and the admin login every time. Static files are served from
-# the apps by runserver (DEBUG), so no collectstatic is needed here.
+# The embedded mode: SQLite in var/, sites on *.localhost (jiyue.settings.dev: DEBUG off,
+# static files by WhiteNoise without collectstatic, mail into var/mail/). The demo loader
+# is idempotent, shows a progress bar while it loads and prints the site URLs and the
+# logins every time. Neither process polls while idle: no autoreloader (restart after
+# editing code, or run `manage.py runserver` yourself), and the task worker looks for
+# new tasks every WORKER_INTERVAL seconds.
+WORKER_INTERVAL ?= 2
 run: $(STAMP)
 	@export DJANGO_SETTINGS_MODULE=jiyue.settings.dev
-	$(BIN)/python manage.py migrate --noinput
+	# Wagtail's sites carry this port, so the admin's "View live" links name it.
+	export JIYUE_SITE_PORT="$(PORT)"
+	echo "==> preparing the database (migrate)"
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo --port "$(PORT)"
 	# Pages cached by an earlier run may come from another database: start clean.
-	$(BIN)/python manage.py frontcache_purge --all
-	# The task worker runs in its own process group so that the whole group (its
-	# autoreloader child included) is stopped when the server stops or on Ctrl-C.
-	# It logs every task, so its output goes to a file rather than over the URLs above.
+	$(BIN)/python manage.py frontcache_purge --all >/dev/null
+	# The task worker runs in its own process group so that the whole group is stopped
+	# when the server stops or on Ctrl-C. It logs every task, so its output goes to a
+	# file rather than over the URLs above.
 	logdir="$${JIYUE_VAR_DIR:-var}/log"
 	mkdir -p "$$logdir"
-	setsid $(BIN)/python manage.py db_worker >>"$$logdir/worker.log" 2>&1 & worker=$$!
+	setsid $(BIN)/python manage.py db_worker --no-reload --interval "$(WORKER_INTERVAL)" \
+	  >>"$$logdir/worker.log" 2>&1 & worker=$$!
 	stop_worker() { kill -TERM -- "-$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; }
 	trap stop_worker EXIT
 	trap 'exit 130' INT TERM
 	echo "==> task worker started (pid $$worker, log: $$logdir/worker.log)"
 	echo "==> web server on http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker"
-	$(BIN)/python manage.py runserver "$(HOST):$(PORT)"
+	$(BIN)/python manage.py runserver --noreload "$(HOST):$(PORT)"
 
 # --- make test -----------------------------------------------------------------------
 

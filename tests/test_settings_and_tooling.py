@@ -11,6 +11,7 @@ out) without recursing into the real suite, and without depending on the recipe'
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -247,7 +248,9 @@ def test_make_run_migrates_loads_the_demo_then_serves_with_a_worker(stubs, tmp_p
     commands = [c["args"].split()[1] for c in calls]
     assert commands[:3] == ["migrate", "load_demo", "frontcache_purge"]
     assert commands[3] == "runserver"
-    assert calls[3]["args"] == "manage.py runserver 127.0.0.1:8000"
+    # No autoreloader polling the disk while idle (issue 8 item 11).
+    assert calls[3]["args"] == "manage.py runserver --noreload 127.0.0.1:8000"
+    assert calls[1]["args"] == "manage.py load_demo --port 8000"
     assert all(c["settings"] == "jiyue.settings.dev" for c in calls)
     # The worker was stopped with the server (else it would have slept on and logged a
     # call line when done); it had started: its first output line is in its log file.
@@ -255,6 +258,76 @@ def test_make_run_migrates_loads_the_demo_then_serves_with_a_worker(stubs, tmp_p
     worker_log = (tmp_path / "var" / "log" / "worker.log").read_text()
     assert "python db_worker: first half" in worker_log
     assert "second half" not in worker_log
+
+
+def test_make_run_output_is_short_and_nothing_polls_while_idle(stubs, tmp_path):
+    """Migrations and the page-cache purge run quietly; the worker neither reloads nor
+    polls the database more than every WORKER_INTERVAL seconds (issue 8 items 11, 12)."""
+    worker_args = tmp_path / "worker-args"
+    stubs.bin.joinpath("python").write_text(
+        STUB.replace(
+            'echo "$line" >> "$STUB_CALLS"',
+            'echo "$line" >> "$STUB_CALLS"\n'
+            'if [ "$key" = db_worker ]; then echo "$*" > "$WORKER_ARGS"; fi',
+        ).replace('sleep "${!sleep_for:-0}"', "")
+    )
+    result = stubs.make("run", "PORT=8010", JIYUE_VAR_DIR=tmp_path / "var", WORKER_ARGS=worker_args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = {c["args"].split()[1]: c for c in stubs.calls()}
+    assert "--verbosity 0" in calls["migrate"]["args"]
+    assert calls["load_demo"]["args"] == "manage.py load_demo --port 8010"
+    assert calls["runserver"]["args"] == "manage.py runserver --noreload 127.0.0.1:8010"
+    # The purge's own line does not reach the terminal.
+    assert "python frontcache_purge" not in result.stdout
+    for _ in range(50):
+        if worker_args.exists():
+            break
+        time.sleep(0.1)
+    args = worker_args.read_text().split()
+    assert "--no-reload" in args
+    assert args[args.index("--interval") + 1] == "2"
+
+
+def make_test_tools(stubs, *variables, root=True):
+    """``make test-tools`` with stand-ins for ``id`` and ``apt-get`` on PATH."""
+    (stubs.path_dir / "id").write_text(f"#!/bin/sh\necho {0 if root else 1000}\n")
+    (stubs.path_dir / "apt-get").write_text('#!/bin/sh\necho "apt-get $*" >> "$STUB_CALLS"\n')
+    for name in ("id", "apt-get"):
+        (stubs.path_dir / name).chmod(0o755)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *variables, "test-tools"],
+        cwd=ROOT,
+        env=stubs.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_make_test_tools_installs_chromium_where_missing(stubs):
+    """The browser tests' Chromium comes from Debian, like nginx (tests/browser)."""
+    result = make_test_tools(stubs, "CHROMIUM=jiyue-no-such-chromium", "NGINX=sh")
+    assert result.returncode == 0, result.stderr
+    installs = [line for line in stubs.calls_file.read_text().splitlines() if " install " in line]
+    assert len(installs) == 1
+    assert installs[0].split()[-1] == "chromium"
+    assert "nginx-light" not in installs[0]
+
+
+def test_make_test_tools_installs_nothing_when_both_are_there(stubs):
+    result = make_test_tools(stubs, "CHROMIUM=sh", "NGINX=sh")
+    assert result.returncode == 0, result.stderr
+    assert stubs.calls_file.read_text() == ""
+
+
+def test_make_test_tools_only_explains_when_not_root(stubs):
+    result = make_test_tools(
+        stubs, "CHROMIUM=jiyue-no-such-chromium", "NGINX=jiyue-no-such-nginx", root=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert stubs.calls_file.read_text() == ""
+    assert "nginx-light chromium not installed" in result.stdout
 
 
 @pytest.fixture

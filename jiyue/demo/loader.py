@@ -109,9 +109,20 @@ def conflicts():
     return names
 
 
-def load_demo(data_dir=None, now=None):
-    """Create the demo city unless it exists; return what happened."""
+def load_steps():
+    """How many times :func:`load_demo` calls its ``progress`` callback."""
+    return 2 * len(city.SITES) + 1
+
+
+def load_demo(data_dir=None, now=None, progress=None):
+    """Create the demo city unless it exists; return what happened.
+
+    ``progress(label)``, when given, is called after each of :func:`load_steps` steps
+    (a site opened, a site's content built, the subscriptions and push), for the
+    progress bar of ``manage.py load_demo``.
+    """
     started = time.monotonic()
+    progress = progress or (lambda label: None)
     if is_loaded():
         return LoadResult(created=False)
     existing = conflicts()
@@ -135,6 +146,7 @@ def load_demo(data_dir=None, now=None):
             registry.editors_group(gov_site).user_set.add(editors[spec.key])
             configure_footer(gov_site, spec, orgs[spec.organization])
             sites[spec.key] = gov_site
+            progress(gov_site.name)
         pages = resources = 0
         # Sites with topic words choose their shared documents first; the portal takes
         # what is left, so no document appears twice.
@@ -145,8 +157,10 @@ def load_demo(data_dir=None, now=None):
                 built = build_site_content(sites[spec.key], spec, shared, now, editors[spec.key])
                 pages += built[0]
                 resources += built[1]
+                progress(sites[spec.key].name)
             subscribe_district_columns(orgs)
             resources += push_city_notice(orgs, sites, supervisor, now)
+            progress(_("上级文件订阅与推送"))
     return LoadResult(
         created=True,
         seconds=time.monotonic() - started,

@@ -8,6 +8,7 @@ isolation between sites rests on native Wagtail permissions). Idempotent, like
 ``provision``. Connected in :meth:`jiyue.portal.apps.PortalConfig.ready`.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from wagtail.models import GroupPagePermission, GroupSitePermission, Page, Site
 
@@ -29,7 +30,9 @@ def build_site_tree(sender, gov_site, home_title=None, **kwargs):
         home.save_revision().publish()
         site = Site.objects.create(
             hostname=registry.serving_host(gov_site.primary_domain),
-            port=80,
+            # The port readers use (JIYUE_SITE_PORT): Wagtail builds absolute page
+            # URLs ("View live", links between sites) from hostname and port.
+            port=settings.JIYUE_SITE_PORT,
             root_page=home,
             site_name=gov_site.name,
             is_default_site=False,
@@ -53,6 +56,23 @@ def build_site_tree(sender, gov_site, home_title=None, **kwargs):
             site=site,
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
+
+
+def set_site_port(port):
+    """Serve every hosted site's Wagtail ``Site`` on ``port``; return how many changed.
+
+    ``manage.py load_demo --port`` calls it, so that a database loaded for one port
+    names the port the server now listens on. Saved one by one: Wagtail clears its
+    cached site root URLs when a ``Site`` is saved.
+    """
+    changed = 0
+    for site in Site.objects.filter(pk__in=registry.gov_sites().values("wagtail_site")).exclude(
+        port=port
+    ):
+        site.port = port
+        site.save(update_fields=["port"])
+        changed += 1
+    return changed
 
 
 def _slug_for(gov_site):

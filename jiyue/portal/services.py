@@ -47,7 +47,7 @@ from .models import (
     PlacementState,
     PlacementVia,
 )
-from .provisioning import PAGE_PERMISSIONS
+from .provisioning import PAGE_PERMISSIONS, set_site_port
 
 __all__ = [
     "LIST_FIELDS",
@@ -79,6 +79,7 @@ __all__ = [
     "remove_placement",
     "resources_for_column",
     "resources_for_columns",
+    "set_site_port",
     "site_base_url",
     "site_columns",
     "site_resources",

@@ -22,6 +22,7 @@ from jiyue.standards.validators import (
 from . import lifecycle
 from .models import (
     ACTIVE_STATUSES,
+    ApplicationKind,
     GovSite,
     Organization,
     SiteApplication,
@@ -169,7 +170,10 @@ class SiteApplicationForm(WagtailAdminModelForm):
     class Meta:
         model = SiteApplication
         fields = ["kind", "site", "reason", "new_name", "merge_target"]
+        fields += ["offline_from", "offline_until"]
         help_texts = {
+            "offline_from": _("仅临时下线申请填写：计划自哪一天起下线。"),
+            "offline_until": _("仅临时下线申请填写：计划恢复访问的日期，将显示在下线公告页上。"),
             "new_name": _("仅更名申请填写，须包含主办单位名称（rule: NAME-1）。"),
             "merge_target": _("仅整合迁移申请填写：本网站内容迁入的网站。"),
         }
@@ -194,6 +198,15 @@ class SiteApplicationForm(WagtailAdminModelForm):
         cleaned = super().clean()
         site = cleaned.get("site")
         kind = cleaned.get("kind")
+        if kind == ApplicationKind.OFFLINE:
+            # The planned period is asked for here (issue 8 item 14); the service
+            # checks that it is consistent.
+            for name, message in (
+                ("offline_from", _("请填写计划下线日期。")),
+                ("offline_until", _("请填写计划恢复日期。")),
+            ):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
         if site is None or kind is None:
             return cleaned
         try:
@@ -204,6 +217,8 @@ class SiteApplicationForm(WagtailAdminModelForm):
                 cleaned.get("reason", ""),
                 new_name=cleaned.get("new_name", ""),
                 merge_target=cleaned.get("merge_target"),
+                offline_from=cleaned.get("offline_from"),
+                offline_until=cleaned.get("offline_until"),
             )
         except PermissionDenied as exc:
             raise ValidationError(str(exc)) from None

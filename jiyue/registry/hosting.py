@@ -45,6 +45,7 @@ PLATFORM_PREFIXES = (
     "/media/",
     "/documents/",
     "/_util/",
+    "/favicon.ico",
 )
 
 

@@ -207,7 +207,17 @@ def review_chain(site):
 # --- Submitting -------------------------------------------------------------------
 
 
-def validate_application(user, site, kind, reason, *, new_name="", merge_target=None):
+def validate_application(
+    user,
+    site,
+    kind,
+    reason,
+    *,
+    new_name="",
+    merge_target=None,
+    offline_from=None,
+    offline_until=None,
+):
     """Check an application before it is made; raise ``ValidationError`` if it is bad.
 
     Errors are keyed by the application form's field names so the admin form can
@@ -241,6 +251,8 @@ def validate_application(user, site, kind, reason, *, new_name="", merge_target=
         _check_merge_target(site, merge_target, errors)
     if kind == ApplicationKind.RENAME:
         _check_new_name(site, new_name, errors)
+    if kind == ApplicationKind.OFFLINE:
+        _check_offline_period(offline_from, offline_until, errors)
     if kind == ApplicationKind.OPEN and not site.is_legacy:
         # The record must still satisfy the registration rules it was entered under.
         try:
@@ -253,6 +265,15 @@ def validate_application(user, site, kind, reason, *, new_name="", merge_target=
         review_chain(site)
     except ValidationError as exc:
         raise ValidationError({"kind": exc.messages}) from None
+
+
+def _check_offline_period(offline_from, offline_until, errors):
+    """A planned shutdown period, when given, ends on or after its start and after today."""
+    today = timezone.localdate()
+    if offline_until is not None and offline_until < today:
+        errors.setdefault("offline_until", []).append(_("计划恢复日期不能早于今天。"))
+    if offline_from is not None and offline_until is not None and offline_until < offline_from:
+        errors.setdefault("offline_until", []).append(_("计划恢复日期不能早于计划下线日期。"))
 
 
 def _check_merge_target(site, target, errors):
@@ -299,11 +320,35 @@ def _check_new_name(site, new_name, errors):
 
 
 @transaction.atomic
-def submit_application(user, site, kind, reason, *, new_name="", merge_target=None):
-    """Make an application and its review chain; return the new ``SiteApplication``."""
+def submit_application(
+    user,
+    site,
+    kind,
+    reason,
+    *,
+    new_name="",
+    merge_target=None,
+    offline_from=None,
+    offline_until=None,
+):
+    """Make an application and its review chain; return the new ``SiteApplication``.
+
+    ``offline_from`` / ``offline_until``: the planned period of a temporary shutdown
+    (临时下线), kept for the offline notice page; the admin form requires them.
+    """
     site = GovSite.objects.select_for_update().get(pk=site.pk)
-    validate_application(user, site, kind, reason, new_name=new_name, merge_target=merge_target)
+    validate_application(
+        user,
+        site,
+        kind,
+        reason,
+        new_name=new_name,
+        merge_target=merge_target,
+        offline_from=offline_from,
+        offline_until=offline_until,
+    )
     kind = ApplicationKind(kind)
+    offline = kind == ApplicationKind.OFFLINE
     try:
         with transaction.atomic():
             application = SiteApplication.objects.create(
@@ -314,6 +359,8 @@ def submit_application(user, site, kind, reason, *, new_name="", merge_target=No
                 reason=reason.strip(),
                 new_name=(new_name or "").strip() if kind == ApplicationKind.RENAME else "",
                 merge_target=merge_target if kind == ApplicationKind.MERGE else None,
+                offline_from=offline_from if offline else None,
+                offline_until=offline_until if offline else None,
             )
     except IntegrityError:
         # rule: the DB constraint registry_one_pending_application_per_site.

@@ -520,6 +520,10 @@ class SiteApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="incoming_merge_applications",
     )
+    # The planned period of a temporary shutdown (临时下线): the admin form asks for it,
+    # the notice page shows the planned return date (issue 8 item 14).
+    offline_from = models.DateField(_("计划下线日期"), null=True, blank=True)
+    offline_until = models.DateField(_("计划恢复日期"), null=True, blank=True)
     status = models.CharField(
         _("状态"),
         max_length=16,

@@ -16,10 +16,13 @@ from .hosting import (
 )
 from .lifecycle import decide, go_live, review_chain, submit_application, withdraw
 from .models import (
+    ApplicationKind,
+    ApplicationStatus,
     GovSite,
     Organization,
     OrgType,
     SiteAlias,
+    SiteApplication,
     SiteStatus,
     SiteType,
     StaffMembership,
@@ -205,7 +208,21 @@ def _lookup_host(host):
     merged_host = None
     if site.merged_into is not None:
         merged_host = serving_host(site.merged_into.primary_domain)
-    parent = site.parent_portal() if site.status == SiteStatus.CLOSED else None
+    parent = None
+    planned_return = None
+    if site.status in (SiteStatus.CLOSED, SiteStatus.OFFLINE):
+        # The notice page sends the reader on to the portal above the site.
+        parent = site.parent_portal()
+    if site.status == SiteStatus.OFFLINE:
+        # The planned return date of the approved offline application (issue 8 item 14).
+        planned_return = (
+            SiteApplication.objects.filter(
+                site=site, kind=ApplicationKind.OFFLINE, status=ApplicationStatus.APPROVED
+            )
+            .order_by("-decided_at", "-pk")
+            .values_list("offline_until", flat=True)
+            .first()
+        )
     return {
         "site_id": site.pk,
         "name": site.name,
@@ -215,6 +232,7 @@ def _lookup_host(host):
         "merged_into_name": site.merged_into.name if site.merged_into else "",
         "parent_portal_host": serving_host(parent.primary_domain) if parent else "",
         "parent_portal_name": parent.name if parent else "",
+        "planned_return": planned_return,
         "organization": site.organization.name,
     }
 

@@ -6,8 +6,12 @@ merged domains, and the platform's directory of its online sites. Called by
 :class:`jiyue.registry.middleware.SiteStatusMiddleware`.
 """
 
+import datetime
+
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import http_date
 
 from .hosting import serving_host
 from .models import GovSite, SiteStatus
@@ -39,7 +43,16 @@ def notice_response(request, status, entry):
         status=NOTICE_STATUS.get(status, 404),
     )
     if status == "offline":
-        response["Retry-After"] = "3600"
+        # The planned return date when the application gave one (an HTTP date, start
+        # of that day in Beijing), else an hour.
+        planned = (entry or {}).get("planned_return")
+        if planned and planned > timezone.localdate():
+            start = datetime.datetime.combine(
+                planned, datetime.time(), timezone.get_current_timezone()
+            )
+            response["Retry-After"] = http_date(start.timestamp())
+        else:
+            response["Retry-After"] = "3600"
     return response
 
 

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     # Background work (Django's tasks API, database backend).
     "django_tasks",
     "django_tasks_db",
+    # django-ninja as an app: /api/v1/docs loads Swagger UI from ninja's own static
+    # files instead of a CDN (works offline, passes the CSP).
+    "ninja",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -328,6 +331,12 @@ def host_map(default=""):
 
 
 JIYUE_HOST_MAP = host_map()
+# The port readers reach the sites on, stored in each Wagtail Site so that absolute page
+# URLs ("View live" in the admin, links between sites) name it: 80 behind nginx, 443
+# for HTTPS-only sites (Wagtail then writes https://), the server's port in make run.
+JIYUE_SITE_PORT = env_int("JIYUE_SITE_PORT", 80)
+# Serve MEDIA_ROOT from Django (the embedded mode); nginx serves it in production.
+JIYUE_SERVE_MEDIA = env_bool("JIYUE_SERVE_MEDIA", False)
 # Rendered pages for anonymous readers, served by nginx (deploy/nginx/jiyue.conf) or,
 # without nginx, by jiyue.frontcache's middleware.
 JIYUE_FRONTCACHE_ROOT = Path(os.environ.get("JIYUE_FRONTCACHE_ROOT", VAR_DIR / "frontcache"))

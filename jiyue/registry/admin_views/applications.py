@@ -88,6 +88,8 @@ class ApplicationCreateView(generic.CreateView):
             cleaned["reason"],
             new_name=cleaned.get("new_name", ""),
             merge_target=cleaned.get("merge_target"),
+            offline_from=cleaned.get("offline_from"),
+            offline_until=cleaned.get("offline_until"),
         )
 
     def form_valid(self, form):

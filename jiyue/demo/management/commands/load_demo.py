@@ -1,10 +1,33 @@
-"""``manage.py load_demo``: load the demo city once; always print its URLs and logins."""
+"""``manage.py load_demo``: load the demo city once; always print its URLs and logins.
+
+The output stays short (issue 8 item 12): a progress bar on the terminal while the
+city loads, instead of Wagtail's INFO line for every page and revision it creates
+("Page created:", "Page edited:", "Published:"), then the URLs and logins.
+"""
+
+import logging
+import sys
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from tqdm import tqdm
 
 from jiyue.demo import loader
+from jiyue.portal import services as portal
+
+
+@contextmanager
+def quiet_logger(name, level=logging.WARNING):
+    """Drop the ``name`` logger's records below ``level`` for the ``with`` block."""
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 class Command(BaseCommand):
@@ -25,10 +48,31 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir=None, port="8000", **options):
+        # A bar on a terminal only (disable=None); nothing when output is captured.
+        bar = tqdm(
+            total=loader.load_steps(),
+            desc=_("载入演示城市"),
+            unit=_("步"),
+            file=sys.stderr,
+            disable=None if options.get("verbosity", 1) > 0 else True,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar:30}| {n}/{total} {postfix}",
+        )
+
+        def progress(label):
+            bar.set_postfix_str(label, refresh=False)
+            bar.update()
+
         try:
-            result = self.result = loader.load_demo(data_dir=data_dir)
+            # django_tasks logs each task it runs when tasks run in-process.
+            with bar, quiet_logger("wagtail"), quiet_logger("django_tasks"):
+                result = self.result = loader.load_demo(data_dir=data_dir, progress=progress)
         except loader.DemoConflict as exc:
             raise CommandError(str(exc)) from exc
+        # Wagtail's sites carry the port the server listens on, so absolute URLs
+        # ("View live" in the admin) name it (issue 8 item 9).
+        if str(port).isdigit():
+            portal.set_site_port(int(port))
         if result.created:
             if result.shared_data:
                 source = _("共享数据 %(path)s") % {"path": result.shared_data_dir}
