@@ -86,6 +86,8 @@ class DemoServer:
     port: int
     var_dir: Path
     reviewers: list = field(default_factory=list)
+    # What `manage.py load_demo` printed (stdout + stderr), as make run shows it.
+    load_output: str = ""
 
     def url(self, host="localhost", path="/"):
         return f"http://{host}:{self.port}{path}"
@@ -145,7 +147,7 @@ def demo_server(tmp_path_factory):
     port = free_port()
     env = _server_env(var_dir, port)
     _manage(env, "migrate", "--noinput", "--verbosity", "0")
-    _manage(env, "load_demo", "--data-dir", str(no_shared_data), "--port", str(port))
+    loaded = _manage(env, "load_demo", "--data-dir", str(no_shared_data), "--port", str(port))
     out = _manage(env, "shell", "-c", REVIEWERS_SCRIPT % {"password": DEMO_PASSWORD}).stdout
     reviewers = json.loads(out.strip().splitlines()[-1])
     log = (var_dir / "server.log").open("w")
@@ -158,7 +160,12 @@ def demo_server(tmp_path_factory):
     )
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/", process)
-        yield DemoServer(port=port, var_dir=var_dir, reviewers=reviewers)
+        yield DemoServer(
+            port=port,
+            var_dir=var_dir,
+            reviewers=reviewers,
+            load_output=loaded.stdout + loaded.stderr,
+        )
     finally:
         process.terminate()
         try:

@@ -67,7 +67,11 @@ def choose_policy(page, title):
 def approve(page, title):
     """Approve ``title`` from the dashboard's 等待你的审查 list (its edit view's 批准)."""
     page.goto(page.url.split("/admin/")[0] + "/admin/")
-    page.get_by_role("link", name=title, exact=True).first.click()
+    listed = page.get_by_role("link", name=title, exact=True)
+    assert listed.count(), (
+        f"{title} is not awaiting review on the dashboard: " + page.locator("main").inner_text()
+    )
+    listed.first.click()
     page.get_by_role("button", name="更多动作").click()
     page.locator(
         "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
@@ -127,7 +131,10 @@ def test_department_policy_and_interpretation_reach_the_sites_through_review(
     editor.fill("#id_doc_no", f"京发改〔2026〕{int(tag, 16) % 1000}号")
     editor.fill("#id_issuing_organ", "北京市发展和改革委员会")
     editor.fill("#id_written_date", "2026-11-20")
-    editor.check("#id_needs_interpretation")
+    # A click on the box can land while Draftail still moves the layout: tick it in place.
+    needs_interpretation = editor.locator("#id_needs_interpretation")
+    needs_interpretation.evaluate("box => { if (!box.checked) box.click(); }")
+    assert needs_interpretation.is_checked()
     assert policy_title in submit_for_review(editor)
 
     editor.goto(demo_server.url(path="/admin/snippets/library/interpretationresource/add/"))

@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from wagtail.models import Page, PageLogEntry
+from django.test import Client
+from wagtail.models import Page, PageLogEntry, Site
 
 from jiyue.demo import city
 from jiyue.demo.management.commands.load_demo import Command as LoadDemo
@@ -111,6 +112,21 @@ def test_port_option_changes_the_printed_urls(builtin_demo, db):
     output = io.StringIO()
     call_command(LoadDemo(), port="8103", stdout=output)
     assert "http://jw.localhost:8103/" in output.getvalue()
+
+
+def test_port_option_moves_the_sites_so_view_live_names_it(builtin_demo, db):
+    """The admin's "View live" links are built from the Wagtail site's port (issue 8 item 9)."""
+    jw = GovSite.objects.select_related("wagtail_site__root_page").get(
+        primary_domain="jw.beijing.gov.cn"
+    )
+    assert jw.wagtail_site.root_page.full_url == "http://jw.localhost/"
+    call_command(LoadDemo(), port=8103, stdout=io.StringIO())
+    assert set(Site.objects.values_list("port", flat=True)) == {8103}
+    home = Page.objects.get(pk=jw.wagtail_site.root_page_id).specific
+    assert home.full_url == "http://jw.localhost:8103/"
+    # The site is still found for requests on the server's port and behind a proxy.
+    assert Client(HTTP_HOST="jw.localhost:8103").get("/").status_code == 200
+    assert Client(HTTP_HOST="jw.localhost").get("/").status_code == 200
 
 
 @pytest.mark.usefixtures("builtin_demo")

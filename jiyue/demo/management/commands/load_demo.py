@@ -44,10 +44,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--port", default="8000", help=gettext_lazy("打印网址时使用的端口（默认 8000）。")
+            "--port",
+            type=int,
+            default=None,
+            help=gettext_lazy(
+                "网站的服务端口：各网站的“查看实时”等绝对网址使用该端口，打印网址时也使用"
+                "（不指定时打印 8000，不修改网站）。"
+            ),
         )
 
-    def handle(self, *args, data_dir=None, port="8000", **options):
+    def handle(self, *args, data_dir=None, port=None, **options):
         # A bar on a terminal only (disable=None); nothing when output is captured.
         bar = tqdm(
             total=loader.load_steps(),
@@ -71,8 +77,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         # Wagtail's sites carry the port the server listens on, so absolute URLs
         # ("View live" in the admin) name it (issue 8 item 9).
-        if str(port).isdigit():
-            portal.set_site_port(int(port))
+        if port is not None:
+            port = int(port)
+            portal.set_site_port(port)
+        else:
+            port = 8000
         if result.created:
             if result.shared_data:
                 source = _("共享数据 %(path)s") % {"path": result.shared_data_dir}
