@@ -67,6 +67,20 @@ print(json.dumps(rows))
 """
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every browser test on one pytest-xdist worker, so one server serves them all.
+
+    tests/conftest.py groups tests by module; this group is put first (the closest
+    ``xdist_group`` mark is the one pytest-xdist uses).
+    """
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"), append=False)
+
+
 def chromium_path():
     """Debian's Chromium (``/usr/bin/chromium``), or ``chromium`` on PATH, or None."""
     for candidate in (os.environ.get("JIYUE_CHROMIUM"), "/usr/bin/chromium"):

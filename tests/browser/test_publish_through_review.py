@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 DEPARTMENT_EDITOR = "editor-fgw"
 DEPARTMENT_HOST = "fgw.localhost"

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from tqdm import tqdm
 
 from jiyue.demo import loader
 from jiyue.portal import services as portal
@@ -28,6 +27,37 @@ def quiet_logger(name, level=logging.WARNING):
         yield
     finally:
         logger.setLevel(previous)
+
+
+class ProgressLine:
+    """A progress bar on one terminal line, redrawn in place; silent when not a terminal.
+
+    ``载入演示城市 [########              ] 5/13 北京市教育委员会网站``; cleared when done.
+    """
+
+    width = 30
+
+    def __init__(self, stream, total, label):
+        self.stream, self.total, self.label = stream, total, label
+        self.done = 0
+        self.enabled = hasattr(stream, "isatty") and stream.isatty()
+
+    def step(self, name):
+        self.done += 1
+        if self.enabled:
+            filled = self.width * self.done // self.total
+            bar = "#" * filled + " " * (self.width - filled)
+            # \r: back to the line's start; ESC[K: erase what a longer name left.
+            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {name}\x1b[K")
+            self.stream.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled and self.done:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -54,33 +84,28 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir=None, port=None, **options):
-        # A bar on a terminal only (disable=None); nothing when output is captured.
-        bar = tqdm(
-            total=loader.load_steps(),
-            desc=_("载入演示城市"),
-            unit=_("步"),
-            file=sys.stderr,
-            disable=None if options.get("verbosity", 1) > 0 else True,
-            leave=False,
-            bar_format="{desc}: {percentage:3.0f}%|{bar:30}| {n}/{total} {postfix}",
-        )
+        bar = ProgressLine(sys.stderr, loader.load_steps(), _("载入演示城市"))
+        if options.get("verbosity", 1) == 0:
+            bar.enabled = False
 
-        def progress(label):
-            bar.set_postfix_str(label, refresh=False)
-            bar.update()
-
+        # Wagtail logs every page and revision it creates, the page cache every purge,
+        # django_tasks every task it runs in-process: none of that reaches the terminal.
         try:
-            # django_tasks logs each task it runs when tasks run in-process.
-            with bar, quiet_logger("wagtail"), quiet_logger("django_tasks"):
-                result = self.result = loader.load_demo(data_dir=data_dir, progress=progress)
+            with (
+                bar,
+                quiet_logger("wagtail"),
+                quiet_logger("jiyue.frontcache"),
+                quiet_logger("django_tasks"),
+            ):
+                result = self.result = loader.load_demo(data_dir=data_dir, progress=bar.step)
+                # Wagtail's sites carry the port the server listens on, so absolute URLs
+                # ("View live" in the admin) name it (issue 8 item 9).
+                if port is not None:
+                    port = int(port)
+                    portal.set_site_port(port)
         except loader.DemoConflict as exc:
             raise CommandError(str(exc)) from exc
-        # Wagtail's sites carry the port the server listens on, so absolute URLs
-        # ("View live" in the admin) name it (issue 8 item 9).
-        if port is not None:
-            port = int(port)
-            portal.set_site_port(port)
-        else:
+        if port is None:
             port = 8000
         if result.created:
             if result.shared_data:
