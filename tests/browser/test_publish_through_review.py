@@ -154,6 +154,13 @@ def test_department_policy_and_interpretation_reach_the_sites_through_review(
             message = approve(reviewer, title)
             assert title in message
 
+    # Wagtail's workflow notifications went into var/mail/ (make run's mail), not to an
+    # SMTP server that is not there (issue 8 item 11).
+    mails = list((demo_server.var_dir / "mail").glob("*.log"))
+    assert mails, "no workflow notification was written to var/mail/"
+    server_log = (demo_server.var_dir / "server.log").read_text()
+    assert "ConnectionRefusedError" not in server_log and "SMTP" not in server_log
+
     # --- A reader finds both on the department's own site, then on a district's
     # 上级文件 column.
     reader = new_context().new_page()
