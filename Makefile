@@ -142,7 +142,8 @@ run: $(STAMP)
 	  >>"$$logdir/worker.log" 2>&1 & worker=$$!
 	stop_worker() { kill -TERM -- "-$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; }
 	trap stop_worker EXIT
-	trap 'exit 130' INT TERM
+	# Ctrl-C, kill, or the terminal closing (HUP): stop the worker too.
+	trap 'exit 130' INT TERM HUP
 	echo "==> task worker started (pid $$worker, log: $$logdir/worker.log)"
 	echo "==> web server on http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker"
 	$(BIN)/python manage.py runserver --noreload "$(HOST):$(PORT)"
