@@ -325,14 +325,20 @@ class GovSite(ClusterableModel):
                 errors.setdefault(field, []).extend(exc.messages)
                 return None
 
-        domain = check("primary_domain", validators.validate_gov_domain, self.primary_domain)
-        if domain:
-            self.primary_domain = domain
+        if self.is_legacy:
+            # An inventory record keeps the domain and code it runs on today (an IP
+            # address, a .com host): they are merge-plan findings, not edit blockers.
+            domain = self.primary_domain = validators.normalize_domain(self.primary_domain)
+        else:
+            domain = check("primary_domain", validators.validate_gov_domain, self.primary_domain)
+            if domain:
+                self.primary_domain = domain
         if self.chinese_domain:
             check("chinese_domain", validators.validate_chinese_domain, self.chinese_domain)
         if self.site_id_code:
             self.site_id_code = self.site_id_code.strip()
-            check("site_id_code", validators.validate_site_id_code, self.site_id_code)
+            if not self.is_legacy:
+                check("site_id_code", validators.validate_site_id_code, self.site_id_code)
         else:
             self.site_id_code = None
         if self.organization_id:
