@@ -59,12 +59,8 @@ def screens(editor, supervisor):
     rows = [
         ("dashboard", editor, reverse("wagtailadmin_home")),
         ("dashboard (supervisor)", supervisor, reverse("wagtailadmin_home")),
-        ("policy list", editor, reverse(snippets.format("policyresource", "list"))),
-        (
-            "policy list (supervisor)",
-            supervisor,
-            reverse(snippets.format("policyresource", "list")),
-        ),
+        ("policy list", editor, policy_list),
+        ("policy list (supervisor)", supervisor, policy_list),
         ("news list", editor, reverse(snippets.format("newsresource", "list"))),
         ("policy add form", editor, reverse(snippets.format("policyresource", "add"))),
         (
