@@ -374,7 +374,9 @@ class GovSite(ClusterableModel):
         if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
             errors.setdefault("organization", []).append(
                 _("SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。")
-                % {"org": org.name, "type": org.get_org_type_display()}
+                # OrgType(...).label, not get_org_type_display(): that hashes every
+                # lazy choice label per call (the inventory checks thousands of sites).
+                % {"org": org.name, "type": OrgType(org.org_type).label}
             )
 
     def _check_one_site_per_org(self, org, errors):
