@@ -63,17 +63,11 @@ def screens(editor, supervisor):
         ("dashboard", editor, reverse("wagtailadmin_home")),
         ("dashboard (supervisor)", supervisor, reverse("wagtailadmin_home")),
         ("policy list", editor, policy_list),
-        ("policy list (supervisor)", supervisor, policy_list),
         ("news list", editor, reverse(snippets.format("newsresource", "list"))),
         ("policy add form", editor, reverse(snippets.format("policyresource", "add"))),
         (
             "interpretation add form",
             editor,
-            reverse(snippets.format("interpretationresource", "add")),
-        ),
-        (
-            "interpretation add form (supervisor)",
-            supervisor,
             reverse(snippets.format("interpretationresource", "add")),
         ),
         ("pending placements (待接收)", editor, reverse("portal_admin:pending")),
