@@ -486,3 +486,18 @@ def test_upload_of_an_unreadable_file_shows_the_reason(empty_registry_supervisor
     assert response.status_code == 200
     assert "缺少必需的列" in response.content.decode()
     assert GovSite.objects.count() == 0
+
+
+def test_the_overdue_table_lists_the_most_overdue_only(plan_world, monkeypatch):
+    """Issue 8 item 18: an inventory of thousands of sites renders a bounded page."""
+    from jiyue.registry import inventory_admin
+
+    monkeypatch.setattr(inventory_admin, "OVERDUE_SHOWN", 1)
+    client = client_for(plan_world.supervisor)
+
+    soup = BeautifulSoup(client.get(PLAN_URL).content, "html.parser")
+
+    assert len(soup.select('[data-merge-plan="overdue"] tbody tr')) == 1
+    overview = inventory.merge_plan_overview()
+    more = soup.select_one('[data-merge-plan="overdue-more"]').get_text()
+    assert f"另有 {len(overview.overdue) - 1} 个" in more
