@@ -56,7 +56,7 @@ def write_inventory(path, n_rows):
             org = place + _common.DEPARTMENTS[k - 1]
             kind, host = "department", f"d{k}.c{code}.gov.cn"
         if i % 100 == 7:
-            host = f"10.{county % 250}.{k}.{i % 250}"  # an IP address: DOMAIN-6 finding
+            host = f"10.{county // 250 % 250}.{county % 250}.{k}"  # an IP: DOMAIN-6 finding
         elif i % 100 == 57:
             host = f"d{k}-c{code}.example.com"  # not .gov.cn: DOMAIN-1 finding
         lines.append(f"{org}网站,http://{host}/,{org},{code},{kind}")

@@ -369,9 +369,13 @@ class GovSite(ClusterableModel):
         if errors:
             raise ValidationError(errors)
 
+    def breaks_site_4(self, org):
+        """Rule: SITE-4 — a town/street or unit running its own (non-special) site."""
+        return org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL
+
     def check_org_may_have_site(self, org, errors):
         """Rule: SITE-4 — towns/streets and units publish through the parent site."""
-        if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
+        if self.breaks_site_4(org):
             errors.setdefault("organization", []).append(
                 _("SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。")
                 # OrgType(...).label, not get_org_type_display(): that hashes every

@@ -21,6 +21,8 @@ def normalize_domain(value):
 
 
 def _ip_address(domain):
+    if not domain or not (domain[0].isdigit() or domain[0] in "[:"):
+        return None  # a host name (checked for thousands of inventory records)
     try:
         return ipaddress.ip_address(domain.strip("[]"))
     except ValueError:

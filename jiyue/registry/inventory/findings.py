@@ -15,7 +15,9 @@ _LOOKUP = object()
 _CLOSED = (SiteStatus.CLOSED, SiteStatus.MERGED)
 
 
-def compliance_findings(site, *, parent_portal=_LOOKUP, other_active=_LOOKUP, division=_LOOKUP):
+def compliance_findings(
+    site, *, parent_portal=_LOOKUP, other_active=_LOOKUP, division=_LOOKUP, messages=True
+):
     """The rules a site record breaks, as ``[(rule_id, message)]``.
 
     For platform sites the model refuses these; inventory (legacy) records are kept
@@ -28,7 +30,9 @@ def compliance_findings(site, *, parent_portal=_LOOKUP, other_active=_LOOKUP, di
 
     ``parent_portal``, ``other_active`` (another active site of the organization, or
     None) and ``division`` may be passed by callers that hold the registry in memory
-    (:class:`FindingIndex`): then this function runs no query.
+    (:class:`FindingIndex`): then this function runs no query. ``messages=False``
+    skips building the SITE-4 message, the one most inventory records get, for
+    callers that only count rule IDs (the merge plan's overview); the message is "".
     """
     findings = []
     org = site.organization
@@ -36,9 +40,13 @@ def compliance_findings(site, *, parent_portal=_LOOKUP, other_active=_LOOKUP, di
     if site.site_id_code:
         _collect(findings, validators.validate_site_id_code, site.site_id_code)
     _collect(findings, validators.validate_site_name, site.name, org.name)
-    errors = {}
-    site.check_org_may_have_site(org, errors)  # rule: SITE-4, the model's own check
-    findings.extend((rule_of(m, "SITE-4"), str(m)) for m in errors.get("organization", []))
+    if not messages:
+        if site.breaks_site_4(org):  # rule: SITE-4, the model's own predicate
+            findings.append(("SITE-4", ""))
+    else:
+        errors = {}
+        site.check_org_may_have_site(org, errors)  # rule: SITE-4, the model's own check
+        findings.extend((rule_of(m, "SITE-4"), str(m)) for m in errors.get("organization", []))
     if other_active is _LOOKUP:
         duplicate = site.other_active_site_message(org, include_legacy=True)
     elif other_active is not None and site.status in ACTIVE_STATUSES:
@@ -128,7 +136,7 @@ class FindingIndex:
                 return org.division_code
         return ""
 
-    def findings(self, site):
+    def findings(self, site, messages=True):
         return compliance_findings(
             site,
             parent_portal=(
@@ -136,4 +144,5 @@ class FindingIndex:
             ),
             other_active=self.other_active(site),
             division=self.division(site),
+            messages=messages,
         )
