@@ -22,6 +22,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from . import admin_views
 from .admin_forms import ResourceAdminForm
@@ -33,6 +34,12 @@ from .admin_isolation import (
     ScopedWorkflowObjectsToModeratePanel,
     scope_queryset,
     scoped_delete_bulk_action,
+)
+from .choosers import (
+    OwnerSiteChooser,
+    SourceOrgChooser,
+    owner_site_chooser_viewset,
+    source_org_chooser_viewset,
 )
 from .compat import WorkflowObjectsToModeratePanel
 from .models import (
@@ -74,7 +81,12 @@ COMMON_PANELS = [
     FieldPanel("title"),
     FieldPanel("summary"),
     FieldPanel("body"),
-    FieldRowPanel([FieldPanel("source_org"), FieldPanel("owner_site")]),
+    FieldRowPanel(
+        [
+            FieldPanel("source_org", widget=SourceOrgChooser),
+            FieldPanel("owner_site", widget=OwnerSiteChooser),
+        ]
+    ),
     FieldRowPanel([FieldPanel("author"), FieldPanel("pub_date")]),
     FieldPanel("keywords"),
     FieldRowPanel([FieldPanel("theme"), FieldPanel("resource_class")]),
@@ -96,7 +108,11 @@ POLICY_PANELS = [
 
 INTERPRETATION_PANELS = [
     MultiFieldPanel(
-        [FieldPanel("policy"), FieldPanel("interpretation_form"), FieldPanel("video_url")],
+        [
+            FieldPanel("policy", widget=AdminSnippetChooser(PolicyResource)),
+            FieldPanel("interpretation_form"),
+            FieldPanel("video_url"),
+        ],
         heading=_("解读属性"),
     )
 ]
@@ -154,7 +170,8 @@ class ResourceViewSet(ScopedViewSetMixin, SnippetViewSet):
     def get_queryset(self, request):
         # Typed default manager limits each proxy to its own type; the policy limits
         # it to the organizations the user acts for.
-        queryset = super().get_queryset(request).select_related("source_org")
+        queryset = super().get_queryset(request).select_related("source_org", "theme")
+        queryset = queryset.annotate_listing_states()  # status_string without 2 queries a row
         return queryset.order_by("-updated_at", "-pk")
 
 
@@ -296,3 +313,13 @@ def scoped_review_panel(request, panels):
         else panel
         for panel in panels
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_source_org_chooser():
+    return source_org_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_owner_site_chooser():
+    return owner_site_chooser_viewset

@@ -20,6 +20,7 @@ from jiyue.standards.validators import (
 )
 
 from . import lifecycle
+from .choosers import GovSiteChooser, MergeTargetChooser, OrganizationChooser, merge_targets
 from .models import (
     ACTIVE_STATUSES,
     ApplicationKind,
@@ -84,6 +85,10 @@ class GovSiteForm(WagtailAdminModelForm):
             if self.instance.pk:
                 targets = targets.exclude(pk=self.instance.pk)
             self.fields["plan_target"].queryset = targets
+            # The supervisor picks among the whole city: choosers, not selects.
+            self.fields["plan_target"].widget = GovSiteChooser()
+            if "organization" in self.fields:
+                self.fields["organization"].widget = OrganizationChooser()
         if self.instance.pk and "name" in self.fields:
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _(
@@ -162,6 +167,8 @@ class OrganizationForm(WagtailAdminModelForm):
                 organizations_in_scope(org) if org else Organization.objects.none()
             )
             self.fields["is_supervisor"].disabled = True
+        if "parent" in self.fields:
+            self.fields["parent"].widget = OrganizationChooser()  # same scope as above
 
 
 class SiteApplicationForm(WagtailAdminModelForm):
@@ -189,9 +196,10 @@ class SiteApplicationForm(WagtailAdminModelForm):
                 organization_id=org.pk if org else None, status__in=ACTIVE_STATUSES
             )
         self.fields["site"].queryset = sites.select_related("organization")
-        self.fields["merge_target"].queryset = GovSite.objects.filter(
-            status__in=ACTIVE_STATUSES, merged_into__isnull=True
-        )
+        if user is not None and _is_supervisor(user):
+            self.fields["site"].widget = GovSiteChooser()
+        self.fields["merge_target"].queryset = merge_targets(user)
+        self.fields["merge_target"].widget = MergeTargetChooser()
         self.fields["reason"].widget = forms.Textarea(attrs={"rows": 4})
 
     def clean(self):

@@ -79,6 +79,9 @@ class SupervisorRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+OVERDUE_SHOWN = 100
+
+
 class MergePlanView(SupervisorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("整合计划")
     header_icon = "tasks"
@@ -90,10 +93,14 @@ class MergePlanView(SupervisorRequiredMixin, WagtailAdminTemplateMixin, Template
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         overview = inventory.merge_plan_overview()
-        for item in overview.overdue:
+        # The most overdue first; a city-wide inventory can have thousands.
+        overdue_shown = overview.overdue[:OVERDUE_SHOWN]
+        for item in overdue_shown:
             item.edit_url = site_edit_url(item.site)
         context.update(
             overview=overview,
+            overdue_shown=overdue_shown,
+            overdue_more=len(overview.overdue) - len(overdue_shown),
             import_url=reverse(f"{URL_NAMESPACE}:import"),
             settings_url=settings_edit_url(),
             many_districts=len(overview.by_district) > 30,

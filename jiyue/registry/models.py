@@ -325,14 +325,20 @@ class GovSite(ClusterableModel):
                 errors.setdefault(field, []).extend(exc.messages)
                 return None
 
-        domain = check("primary_domain", validators.validate_gov_domain, self.primary_domain)
-        if domain:
-            self.primary_domain = domain
+        if self.is_legacy:
+            # An inventory record keeps the domain and code it runs on today (an IP
+            # address, a .com host): they are merge-plan findings, not edit blockers.
+            domain = self.primary_domain = validators.normalize_domain(self.primary_domain)
+        else:
+            domain = check("primary_domain", validators.validate_gov_domain, self.primary_domain)
+            if domain:
+                self.primary_domain = domain
         if self.chinese_domain:
             check("chinese_domain", validators.validate_chinese_domain, self.chinese_domain)
         if self.site_id_code:
             self.site_id_code = self.site_id_code.strip()
-            check("site_id_code", validators.validate_site_id_code, self.site_id_code)
+            if not self.is_legacy:
+                check("site_id_code", validators.validate_site_id_code, self.site_id_code)
         else:
             self.site_id_code = None
         if self.organization_id:
@@ -363,12 +369,18 @@ class GovSite(ClusterableModel):
         if errors:
             raise ValidationError(errors)
 
+    def breaks_site_4(self, org):
+        """Rule: SITE-4 — a town/street or unit running its own (non-special) site."""
+        return org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL
+
     def check_org_may_have_site(self, org, errors):
         """Rule: SITE-4 — towns/streets and units publish through the parent site."""
-        if org.org_type in rule("SITE-4") and self.site_type != SiteType.SPECIAL:
+        if self.breaks_site_4(org):
             errors.setdefault("organization", []).append(
                 _("SITE-4：“%(org)s”属于%(type)s，原则上不单独开设网站，应通过上级网站发布信息。")
-                % {"org": org.name, "type": org.get_org_type_display()}
+                # OrgType(...).label, not get_org_type_display(): that hashes every
+                # lazy choice label per call (the inventory checks thousands of sites).
+                % {"org": org.name, "type": OrgType(org.org_type).label}
             )
 
     def _check_one_site_per_org(self, org, errors):

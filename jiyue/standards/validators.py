@@ -4,6 +4,7 @@ They raise :class:`django.core.exceptions.ValidationError` with messages in the
 active language (the admin's); the IDs let an editor find the rule in the docs.
 """
 
+import ipaddress
 import re
 
 from django.core.exceptions import ValidationError
@@ -19,9 +20,36 @@ def normalize_domain(value):
     return (value or "").strip().lower().rstrip(".")
 
 
+def _ip_address(domain):
+    if not domain or not (domain[0].isdigit() or domain[0] in "[:"):
+        return None  # a host name (checked for thousands of inventory records)
+    try:
+        return ipaddress.ip_address(domain.strip("[]"))
+    except ValueError:
+        return None
+
+
 def validate_gov_domain(value):
-    """An English domain must end in .gov.cn and be well formed (rule: DOMAIN-1, DOMAIN-6)."""
+    """An English domain must end in .gov.cn and be well formed (rule: DOMAIN-1, DOMAIN-6).
+
+    The message names the actual fault: an IP address instead of a host name, text
+    after ``.gov.cn`` (a typo such as ``gov.cnn16``), a character a host name cannot
+    hold, or another suffix.
+    """
     domain = normalize_domain(value)
+    if _ip_address(domain) is not None:
+        raise ValidationError(
+            _("DOMAIN-6：“%(value)s”是 IP 地址而不是域名，政府网站应使用 .gov.cn 域名访问。"),
+            code="domain_ip",
+            params={"value": value},
+        )
+    typo = re.search(r"\.gov\.cn([^.].*)$", domain)
+    if typo and not domain.endswith(".gov.cn"):
+        raise ValidationError(
+            _("DOMAIN-6：域名“%(value)s”在 .gov.cn 之后多出“%(extra)s”，疑为录入错误。"),
+            code="domain_trailing",
+            params={"value": value, "extra": typo.group(1)},
+        )
     if not domain.endswith(".gov.cn"):
         raise ValidationError(
             _("DOMAIN-1：政府网站英文域名必须以 .gov.cn 结尾，“%(value)s”不符合。"),
@@ -29,6 +57,13 @@ def validate_gov_domain(value):
             params={"value": value},
         )
     if not re.match(rule("DOMAIN-6"), domain):
+        bad = sorted(set(re.sub(r"[a-z0-9.-]", "", domain)))
+        if bad:
+            raise ValidationError(
+                _("DOMAIN-6：域名“%(value)s”含有域名中不允许的字符“%(chars)s”。"),
+                code="domain_syntax",
+                params={"value": value, "chars": "".join(bad)},
+            )
         raise ValidationError(
             _("DOMAIN-6：域名“%(value)s”格式不正确（只能包含小写字母、数字、连字符和点）。"),
             code="domain_syntax",

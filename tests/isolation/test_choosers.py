@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jiyue.library.models import PolicyResource
 from jiyue.portal.models import ColumnPage
 
 from .conftest import MARK_A, MARK_B, body_text, refusal_problems
@@ -105,3 +106,60 @@ def test_chooser_for_a_type_only_another_site_has_opens_on_the_editors_home(
     bare = Client()  # a new client loads the middleware list anew
     bare.force_login(world.a.editor)
     assert refusal_problems(bare.get(url), 404) == []
+
+
+# --- Reference fields of admin forms are scoped choosers (issue 8 item 19) -------------
+
+ADD_INTERPRETATION = "wagtailsnippets_library_interpretationresource:add"
+SCOPED_CHOOSERS = {
+    # chooser → (what editor A may pick, what they must not see)
+    "library_source_org_chooser": ("北京市发展和改革委员会", "北京市教育委员会"),
+    "library_owner_site_chooser": ("北京市发展和改革委员会网站", "北京市教育委员会网站"),
+    "registry_organization_chooser": ("北京市发展和改革委员会", "北京市教育委员会"),
+    "registry_site_chooser": ("北京市发展和改革委员会网站", "北京市教育委员会网站"),
+}
+
+
+def test_resource_form_references_are_choosers_not_selects(world, as_user):
+    """A city has 100,000 resources: the ``policy`` field was a select of all of them."""
+    response = as_user(world.a.editor).get(reverse(ADD_INTERPRETATION))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("policy", "source_org", "owner_site"):
+        assert f'<select name="{name}"' not in html, name
+        assert f'name="{name}"' in html, name  # the chooser's hidden input
+    assert reverse("library_source_org_chooser:choose") in html
+    assert reverse("library_owner_site_chooser:choose") in html
+    policy_chooser = PolicyResource.snippet_viewset.chooser_viewset.get_url_name("choose")
+    assert reverse(policy_chooser) in html
+
+
+@pytest.mark.parametrize("chooser", sorted(SCOPED_CHOOSERS))
+def test_reference_choosers_list_and_search_only_what_the_user_may_pick(world, as_user, chooser):
+    own, other = SCOPED_CHOOSERS[chooser]
+    client = as_user(world.a.editor)
+    for url in (
+        reverse(f"{chooser}:choose"),
+        reverse(f"{chooser}:choose_results") + "?q=北京市",
+    ):
+        text = chooser_text(client, url)
+        assert own in text, url
+        assert other not in text, url
+    # The supervisor picks among the whole city.
+    text = chooser_text(as_user(world.supervisor), reverse(f"{chooser}:choose"))
+    assert own in text and other in text
+
+
+def test_reference_choosers_refuse_to_return_what_the_user_may_not_pick(world, as_user):
+    client = as_user(world.a.editor)
+    cases = {
+        "library_source_org_chooser": world.orgs["b"].pk,
+        "registry_organization_chooser": world.orgs["b"].pk,
+        "library_owner_site_chooser": world.b.gov_site.pk,
+        "registry_site_chooser": world.b.gov_site.pk,
+    }
+    for chooser, pk in cases.items():
+        response = client.get(reverse(f"{chooser}:chosen", args=[pk]))
+        assert response.status_code == 404, chooser
+    own = client.get(reverse("library_source_org_chooser:chosen", args=[world.orgs["a"].pk]))
+    assert own.status_code == 200

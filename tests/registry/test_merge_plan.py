@@ -428,8 +428,10 @@ def test_broken_upload_shows_lines_and_changes_nothing(empty_registry_supervisor
 
     soup = BeautifulSoup(preview.content, "html.parser")
     lines = {int(tr["data-line"]) for tr in soup.select('[data-import="rejected"] tr[data-line]')}
-    assert lines == {5, 8, 9, 10, 11, 12}
-    assert "IDCODE-3" in soup.select_one('[data-import="rejected"] tr[data-line="9"]').get_text()
+    # Only rows that identify no site are refused; a .com host, a bad identifier
+    # code and a malformed domain (lines 8, 9, 12) are kept as findings.
+    assert lines == {5, 10, 11}
+    assert "DOMAIN-5" in soup.select_one('[data-import="rejected"] tr[data-line="10"]').get_text()
     assert soup.select_one("button[name=confirm]") is None
     # A forged confirmation of the previewed file imports nothing either.
     forged = client.post(
@@ -454,7 +456,7 @@ def test_broken_upload_with_skip_invalid_imports_the_good_rows(empty_registry_su
     confirm_token = soup.select_one("input[name=token]")["value"]
     client.post(IMPORT_URL, {"csrfmiddlewaretoken": token, "token": confirm_token, "confirm": "1"})
 
-    assert GovSite.objects.count() == 3
+    assert GovSite.objects.count() == 6
 
 
 def test_stale_confirmation_is_refused(empty_registry_supervisor):
@@ -484,3 +486,18 @@ def test_upload_of_an_unreadable_file_shows_the_reason(empty_registry_supervisor
     assert response.status_code == 200
     assert "缺少必需的列" in response.content.decode()
     assert GovSite.objects.count() == 0
+
+
+def test_the_overdue_table_lists_the_most_overdue_only(plan_world, monkeypatch):
+    """Issue 8 item 18: an inventory of thousands of sites renders a bounded page."""
+    from jiyue.registry import inventory_admin
+
+    monkeypatch.setattr(inventory_admin, "OVERDUE_SHOWN", 1)
+    client = client_for(plan_world.supervisor)
+
+    soup = BeautifulSoup(client.get(PLAN_URL).content, "html.parser")
+
+    assert len(soup.select('[data-merge-plan="overdue"] tbody tr')) == 1
+    overview = inventory.merge_plan_overview()
+    more = soup.select_one('[data-merge-plan="overdue-more"]').get_text()
+    assert f"另有 {len(overview.overdue) - 1} 个" in more

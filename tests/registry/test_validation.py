@@ -171,13 +171,17 @@ def test_primary_domain_used_as_alias_elsewhere_is_refused_domain_5(tree):
     assert any(m.startswith("DOMAIN-5") for m in errors["primary_domain"])
 
 
-def test_legacy_records_skip_naming_rules_but_not_domain_syntax(tree):
-    """Inventory records keep their old names; their domains must still parse."""
+def test_legacy_records_keep_their_domain_and_name_as_findings(tree):
+    """Inventory records keep the name and the domain they run on today (issue 8 item
+    15: an IP address or a .com host is a merge-plan finding, rule DOMAIN-1/6); a
+    platform record is still refused."""
     legacy = fgw_record(tree, name="发改委旧网站", is_legacy=True)
+    legacy.primary_domain = "FGW.beijing.com."
     legacy.full_clean()
-    legacy.primary_domain = "fgw.beijing.com"
-    errors = errors_of(legacy)
-    assert any(m.startswith("DOMAIN-1") for m in errors["primary_domain"])
+    assert legacy.primary_domain == "fgw.beijing.com"  # still normalised (DOMAIN-6)
+    platform = fgw_record(tree)
+    platform.primary_domain = "fgw.beijing.com"
+    assert any(m.startswith("DOMAIN-1") for m in errors_of(platform)["primary_domain"])
 
 
 def test_register_site_helper_saves_only_valid_records(tree):

@@ -32,13 +32,19 @@ from .formats import (
     government_name,
     guess_org_type,
     parse_inventory_text,
+    read_address,
     read_inventory,
 )
 from .importing import (
+    CHANGED,
+    CREATED,
+    MATCHED,
+    SKIPPED,
     Finding,
     ImportResult,
     RejectedRow,
     RowRejected,
+    RowReport,
     _ImportContext,  # noqa: F401  (tests patch its import_site)
     import_inventory,
 )
@@ -55,9 +61,13 @@ from .merge_plan import (
 from .rules import FIELD_RULES, rule_of
 
 __all__ = [
+    "CHANGED",
+    "CREATED",
     "FIELD_RULES",
     "FORMAT_LABELS",
+    "MATCHED",
     "MAX_UPLOAD_BYTES",
+    "SKIPPED",
     "DeadlineProgress",
     "DistrictCount",
     "Finding",
@@ -70,6 +80,7 @@ __all__ = [
     "OverdueSite",
     "RejectedRow",
     "RowRejected",
+    "RowReport",
     "compliance_findings",
     "decode_inventory_bytes",
     "effective_deadline",
@@ -80,6 +91,7 @@ __all__ = [
     "is_district_level",
     "merge_plan_overview",
     "parse_inventory_text",
+    "read_address",
     "read_inventory",
     "rule_of",
 ]

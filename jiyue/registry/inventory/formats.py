@@ -20,7 +20,6 @@ from ..models import (
     OrgType,
     SiteType,
 )
-from .rules import _collect
 
 # --- File formats --------------------------------------------------------------
 
@@ -110,6 +109,11 @@ class OrgSpec:
     parent_name: str = ""
     parent_codes: tuple = ()
     derived: bool = False  # name built from a division name: matched by division code first
+    # An English translation (ptc_local_websites.csv): matched to the Chinese
+    # organization of the same place where one exists, never stored over a Chinese name.
+    translated: bool = False
+    province: str = ""  # translated rows: the province, and the place within it
+    place: str = ""
 
     @property
     def is_government(self):
@@ -127,7 +131,11 @@ class InventoryRow:
     site_type: str = ""
     site_id_code: str = ""
     org: OrgSpec | None = None
-    problems: list = field(default_factory=list)  # [(rule_id, message)]
+    # Problems that leave nothing to record: the row is refused. [(rule_id, message)]
+    problems: list = field(default_factory=list)
+    # What was wrong in the file but could be read (a stray character, a typo in the
+    # scheme, an unreadable cell that was left empty): reported, the row is kept.
+    notes: list = field(default_factory=list)
 
 
 @dataclass
@@ -282,6 +290,14 @@ def _parse_standard(records, keys):
         org_name = get.get("organization", "")
         if not org_name:
             row.problems.append(("SITE-8", _("SITE-8：缺少主办单位（organization）。")))
+        if not row.name and org_name:
+            row.name = org_name + "网站"
+            row.notes.append(
+                (
+                    "NAME-1",
+                    _("NAME-1：缺少网站名称，暂以“%(name)s”登记，请补充。") % {"name": row.name},
+                )
+            )
         org_type, guessed = _org_type_from_cell(row, get.get("org_type", ""))
         if not org_type:
             org_type = guess_org_type(org_name, row.site_type, code)
@@ -358,7 +374,13 @@ def _parse_ptc_local(records, index):
         row.site_type = SiteType.PORTAL
         top = tops.get(province, "")
         if place == top:
-            spec = OrgSpec(names=[place], org_type=OrgType.CITY_GOVERNMENT, type_guessed=False)
+            spec = OrgSpec(
+                names=[place],
+                org_type=OrgType.CITY_GOVERNMENT,
+                type_guessed=False,
+                translated=True,
+                province=province,
+            )
         else:
             # Under a municipality ("Beijing municipal government") the places are districts.
             municipal = "municipal" in top.lower()
@@ -367,6 +389,9 @@ def _parse_ptc_local(records, index):
                 org_type=OrgType.DISTRICT_GOVERNMENT if municipal else OrgType.CITY_GOVERNMENT,
                 type_guessed=False,
                 parent_name=top,
+                translated=True,
+                province=province,
+                place=place,
             )
         row.org = spec
         row.name = spec.names[0] + "门户网站"
@@ -447,20 +472,73 @@ def _parent_codes(code, government):
     return tuple(dict.fromkeys(candidates))
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):/+")
+# Characters that cannot end or start a host name: spreadsheet leftovers such as
+# "www.xiuning.gov.cn;" or a full-width comma.
+_STRAY = re.compile(r"^[^0-9A-Za-z\[]+|[^0-9A-Za-z.\]]+$")
+
+
+def read_address(cell):
+    """``(domain, url, notes)`` from a domain or URL cell, repairing obvious slips.
+
+    A misspelt scheme (``htttp://``) is read as http(s) and a stray character around
+    the host (``www.xiuning.gov.cn;``) is dropped; each repair is a note naming the
+    fault (rule: DOMAIN-6). The domain is lower-cased without its trailing dot; it
+    may still break DOMAIN-1/6 (an IP address, ``.com``): those are findings of the
+    record, not reasons to refuse it.
+    """
+    notes = []
+    text = cell.strip()
+    scheme = _SCHEME.match(text)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        letters = scheme.group(1).lower()
+        if re.fullmatch(r"h+t+p+s?", letters) or re.fullmatch(r"[htps]{3,6}", letters):
+            fixed = "https" if letters.endswith("s") else "http"
+            notes.append(
+                (
+                    "DOMAIN-6",
+                    _(
+                        "DOMAIN-6：网址“%(url)s”的协议“%(scheme)s://”拼写有误，已按“%(fixed)s://”读取。"
+                    )
+                    % {"url": cell, "scheme": scheme.group(1), "fixed": fixed},
+                )
+            )
+            text = fixed + "://" + text[scheme.end() :]
+    has_scheme = "://" in text
+    try:
+        parts = urlsplit(text if has_scheme else "//" + text)
+        host = parts.netloc.rsplit("@", 1)[-1]
+    except ValueError:
+        parts, host = None, text
+    if host and not host.startswith("["):
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    clean = _STRAY.sub("", host)
+    if clean != host and clean:
+        stray = host.replace(clean, "", 1)
+        notes.append(
+            (
+                "DOMAIN-6",
+                _("DOMAIN-6：“%(cell)s”中有多余的字符“%(stray)s”，已按域名“%(domain)s”读取。")
+                % {"cell": cell, "stray": stray, "domain": clean.lower()},
+            )
+        )
+        text = text.replace(host, clean, 1)
+    domain = validators.normalize_domain(clean.strip("[]"))
+    url = text if has_scheme else ""
+    return domain, url, notes
+
+
 def _set_domain(row, domain_cell, url_cell):
     """Domain from the domain column, else from the URL (scheme, path and port stripped)."""
     source = domain_cell or url_cell
     if url_cell and "://" in url_cell:
-        row.legacy_url = url_cell
-    elif domain_cell and "://" in domain_cell:
-        row.legacy_url = domain_cell
+        _d, row.legacy_url, _n = read_address(url_cell)
     if not source:
         return
-    try:
-        host = urlsplit(source if "://" in source else "//" + source).hostname or ""
-    except ValueError:
-        host = source
-    row.domain = validators.normalize_domain(host)
+    row.domain, url, notes = read_address(source)
+    if url and not row.legacy_url:
+        row.legacy_url = url
+    row.notes.extend(notes)
 
 
 def _set_site_type(row, value):
@@ -485,8 +563,8 @@ def _org_type_from_cell(row, value):
     for choice in OrgType:
         if value.lower() in (choice.value, str(choice.label)):
             return choice.value, False
-    row.problems.append(
-        ("", _("机构类型“%(value)s”无法识别。") % {"value": value}),
+    row.notes.append(
+        ("SITE-4", _("SITE-4：机构类型“%(value)s”无法识别，已按名称推断。") % {"value": value}),
     )
     return "", True
 
@@ -494,27 +572,40 @@ def _org_type_from_cell(row, value):
 def _clean_division_code(row, value):
     code = value.strip()
     if code and not (len(code) == 6 and code.isdigit()):
-        row.problems.append(
-            ("", _("行政区划代码“%(value)s”应为6位数字（GB/T 2260）。") % {"value": value})
+        row.notes.append(
+            (
+                "IDCODE-3",
+                _("IDCODE-3：行政区划代码“%(value)s”应为6位数字（GB/T 2260），已忽略。")
+                % {"value": value},
+            )
         )
         return ""
     return code
 
 
 def _check_row(row):
-    """The checks that need no database: name, domain, identifier code."""
-    if not row.name:
-        row.problems.append(("NAME-1", _("NAME-1：缺少网站名称。")))
+    """The checks that need no database.
+
+    Only a row that identifies no site is refused (no domain or address, no
+    organizer, no site type). What else is wrong is kept: the record's DOMAIN-1/6
+    and IDCODE-3 problems are merge-plan findings, and an address that is not a URL
+    is reported and left out.
+    """
     if not row.domain:
-        row.problems.append(("DOMAIN-1", _("DOMAIN-1：缺少网站域名（或网址）。")))
-    else:
-        _collect(row.problems, validators.validate_gov_domain, row.domain)
-    if row.site_id_code:
-        _collect(row.problems, validators.validate_site_id_code, row.site_id_code)
+        row.problems.append(
+            ("DOMAIN-1", _("DOMAIN-1：缺少网站域名（或网址），无法识别是哪个网站。"))
+        )
     if row.legacy_url:
         try:
             URLValidator()(row.legacy_url)
+            if len(row.legacy_url) > 200:
+                raise ValidationError("too long")
         except ValidationError:
-            row.problems.append(
-                ("", _("网址“%(url)s”格式不正确，请核对。") % {"url": row.legacy_url})
+            row.notes.append(
+                (
+                    "DOMAIN-6",
+                    _("DOMAIN-6：网址“%(url)s”不是有效的网址，未登记为原网址。")
+                    % {"url": row.legacy_url},
+                )
             )
+            row.legacy_url = ""

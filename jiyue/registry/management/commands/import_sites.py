@@ -27,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, skip_invalid, encoding, **options):
+        self.verbosity = options.get("verbosity", 1)
         try:
             rows = inventory.read_inventory(file, encoding=encoding)
         except OSError as exc:
@@ -49,6 +50,26 @@ class Command(BaseCommand):
             )
 
     def report(self, result):
+        """Per row what was (or, in a dry run, would be) done; then the totals.
+
+        Changed rows and rows with a remark are always listed, every row with ``-v 2``.
+        """
+        every_row = self.verbosity >= 2
+        for row in result.rows:
+            if row.outcome == inventory.SKIPPED and not row.site:
+                continue  # a refused row: on stderr below, with its rule
+            if not (every_row or row.details or row.outcome == inventory.CHANGED):
+                continue
+            self.stdout.write(
+                _("第 %(line)s 行 [%(outcome)s] %(site)s（%(domain)s）%(details)s")
+                % {
+                    "line": row.line,
+                    "outcome": row.outcome_label,
+                    "site": row.site or "—",
+                    "domain": row.domain or "—",
+                    "details": "：" + "；".join(str(d) for d in row.details) if row.details else "",
+                }
+            )
         for row in result.rejected:
             for _rule_id, message in row.problems:
                 self.stderr.write(_("第 %(line)s 行：%(msg)s") % {"line": row.line, "msg": message})
