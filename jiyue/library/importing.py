@@ -29,6 +29,7 @@ and ``Revision.publish``, at a rate of thousands of resources a second:
 """
 
 import codecs
+import copy
 import datetime
 import functools
 import json
@@ -40,6 +41,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import is_protected_type
@@ -78,6 +80,9 @@ TEXT_FIELDS = [
     "video_url",
     *[f.name for f in Resource._meta.fields if f.name.startswith("guide_")],
 ]
+
+
+_RESOURCE_TYPES = frozenset(ResourceType.values)
 
 
 class ImportFailed(Exception):
@@ -166,6 +171,33 @@ class Lookup:
         self.themes = {t.code: t for t in themes}
         self.themes.update({t.name: t for t in themes})
         self.scope_cache = {}
+        self.templates = {}
+
+    def new_resource(self, cls, values):
+        """A new, unsaved ``cls`` instance with ``values`` (plain fields, by name).
+
+        What ``cls(**values)`` builds, at a fifth of the cost: a copy of one instance
+        made by the constructor per class and import, with the defaults that are
+        computed per object (``uid``) computed again. Model construction was a
+        tenth of an import's CPU time. Valid only while nothing listens to the
+        model's ``pre_init``/``post_init`` signals (the constructor sends them, a
+        copy does not): if anything does, the constructor is used.
+        """
+        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+            return cls(**values)
+        if cls not in self.templates:
+            self.templates[cls] = (
+                cls(),
+                [f for f in cls._meta.concrete_fields if callable(f.default)],
+            )
+        template, per_object = self.templates[cls]
+        resource = copy.copy(template)
+        for model_field in per_object:
+            setattr(resource, model_field.attname, model_field.get_default())
+        # Plain (non-relational) fields only: their class attributes are not data
+        # descriptors, so the instance dictionary is what the constructor would set.
+        resource.__dict__.update(values)
+        return resource
 
 
 def build(data, lookup):
@@ -174,7 +206,7 @@ def build(data, lookup):
         raise ValidationError(_("每行应为一个 JSON 对象。"))
     errors = {}
     resource_type = data.get("resource_type") or data.get("type")
-    if resource_type not in ResourceType.values:
+    if resource_type not in _RESOURCE_TYPES:
         errors["resource_type"] = [_("未知的资源类型，可选：") + "、".join(ResourceType.values)]
     org = lookup.orgs.get(str(data.get("source_org", "")))
     if org is None:
@@ -198,9 +230,11 @@ def build(data, lookup):
         if fields["written_date"] is None:
             raise ValidationError({"written_date": _("成文日期格式应为 YYYY-MM-DD。")})
     fields["needs_interpretation"] = bool(data.get("needs_interpretation"))
-    resource = PROXY_MODELS[resource_type](
-        resource_type=resource_type, source_org=org, owner_site=site, theme=theme, **fields
-    )
+    fields["resource_type"] = resource_type
+    resource = lookup.new_resource(PROXY_MODELS[resource_type], fields)
+    resource.source_org = org
+    resource.owner_site = site
+    resource.theme = theme
     resource.live = False
     resource.has_unpublished_changes = True
     resource._scope_cache = lookup.scope_cache

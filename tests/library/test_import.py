@@ -354,3 +354,18 @@ def test_keys_of_deleted_resources_are_never_reused(city, tmp_path):
     revision = newest.latest_revision
     assert revision.object_id == str(newest.pk)
     assert revision.as_object().title == "第三件"
+
+
+def test_new_resource_is_what_the_constructor_builds(city):
+    """The importer copies a default instance instead of calling the constructor."""
+    lookup = importing.Lookup()
+    values = {"resource_type": "news", "title": "标题", "summary": "摘要", "guide_is_free": True}
+    cls = PROXY_MODELS[ResourceType.NEWS]
+    copied, other = lookup.new_resource(cls, values), lookup.new_resource(cls, values)
+    built = cls(**values)
+    assert type(copied) is cls and copied._state.adding and copied.pk is None
+    for model_field in cls._meta.concrete_fields:
+        if model_field.name != "uid":
+            name = model_field.attname
+            assert getattr(copied, name) == getattr(built, name), name
+    assert copied.uid and other.uid and copied.uid != other.uid  # computed per object
