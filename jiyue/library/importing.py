@@ -26,6 +26,14 @@ and ``Revision.publish``, at a rate of thousands of resources a second:
   ``wagtail.publish`` per resource), search index (``add_bulk`` in a task after the
   commit, :func:`index_resources`), reference index,
   and the ``published`` signal per resource (page-cache invalidation listens to it).
+
+Speed (issue 7 item 7, issue 9 item 7; figures in docs/benchmarks.md): rows are not
+written through ``bulk_create`` but as value tuples, one ``COPY`` (PostgreSQL) or
+``executemany`` (SQLite) per table, with the keys of resources and revisions reserved
+first so that each row is written once, already linked (:mod:`.bulk_sql`); revision
+content is built from the fields directly (:func:`revision_content`); a new resource
+is a copy of one constructed instance (:meth:`Lookup.new_resource`); bodies that are
+already clean skip the HTML parser (:func:`jiyue.library.richtext.is_already_clean`).
 """
 
 import codecs
@@ -62,7 +70,7 @@ from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Th
 from .richtext import clean_body
 from .workflow import INDEXED_TYPES
 
-BATCH_SIZE = 500  # rows per INSERT/UPDATE statement (SQLite's variable limit)
+BATCH_SIZE = 500  # reference-index rows per INSERT (SQLite's variable limit)
 SEARCH_CHUNK = 1000  # resources per search-index statement (task index_resources)
 
 TEXT_FIELDS = [
