@@ -21,7 +21,10 @@ method returns unchanged, are passed as they are. Only SQLite and PostgreSQL, th
 two databases Jiyue runs on, are supported.
 """
 
+import datetime
+
 from django.db import connection
+from django.utils import timezone
 
 __all__ = ["column_adapters", "insert_rows", "reserve_ids"]
 
@@ -47,12 +50,28 @@ def _is_plain(field):
     return target.get_internal_type() in _PLAIN_TYPES
 
 
+def _datetime_adapter(field):
+    """``field.get_db_prep_save`` for a DateTimeField, shorter for an aware datetime:
+    ``get_prep_value`` returns an aware datetime unchanged, so only the database
+    adaptation is left."""
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def prepare(value):
+        if isinstance(value, datetime.datetime) and not timezone.is_naive(value):
+            return adapt(value)
+        return field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
 def column_adapters(fields):
     """Per field, ``None`` (value passes as it is) or a function preparing a value."""
     adapters = []
     for field in fields:
         if _is_plain(field):
             adapters.append(None)
+        elif field.get_internal_type() == "DateTimeField":
+            adapters.append(_datetime_adapter(field))
         else:
             adapters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
     return adapters
