@@ -608,13 +608,13 @@ def write(resources, *, publish=False, user=None):
     for resource, pk, revision_id in zip(batched, resource_ids, revision_ids, strict=True):
         resource.pk = pk
         resource.created_at = resource.updated_at = now
-        resource.latest_revision_id = revision_id
         cls = type(resource)
         if cls not in content_types:
             content_types[cls] = ContentType.objects.get_for_model(
                 resource, for_concrete_model=False
             ).pk
         content = revision_content(resource)
+        resource.latest_revision_id = revision_id  # after: save_revision stores None
         contents.append(content)
         revision_rows.append(
             (

@@ -148,6 +148,9 @@ def test_drafts_get_revision_and_create_log_entries(city, tmp_path):
         assert revision.user == city.fgw_editor
         assert revision.as_object().title == resource.title
         assert revision.content["pk"] == resource.pk
+        # As save() then save_revision() store a new object: no revision yet, a draft.
+        assert revision.content["latest_revision"] is None
+        assert revision.content["live"] is False
         assert revision.as_object().created_at == resource.created_at
         assert resource.has_unpublished_changes and resource.index_no is None
         assert ModelLogEntry.objects.filter(
