@@ -32,7 +32,7 @@ from wagtail.whitelist import allow_without_attributes
 
 from .models import Resource
 
-__all__ = ["clean_body", "clean_rich_text"]
+__all__ = ["clean_body", "clean_rich_text", "is_already_clean"]
 
 
 @lru_cache(maxsize=16)
