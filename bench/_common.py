@@ -72,7 +72,11 @@ WORDS = (
 ).split()
 
 
-def setup_django(var_dir, database_url=None, settings=SETTINGS):
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"  # production's backend (the worker)
+
+
+def setup_django(var_dir, database_url=None, settings=SETTINGS, tasks=IMMEDIATE_TASKS):
     """Point Jiyue at ``var_dir`` (and ``database_url``) and start Django.
 
     The environment set here is the same one the HTTP benchmarks give gunicorn, so
@@ -80,7 +84,7 @@ def setup_django(var_dir, database_url=None, settings=SETTINGS):
     """
     var_dir = Path(var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.update(bench_env(var_dir, database_url, settings))
+    os.environ.update(bench_env(var_dir, database_url, settings, tasks))
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -96,14 +100,14 @@ def setup_django(var_dir, database_url=None, settings=SETTINGS):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def bench_env(var_dir, database_url=None, settings=SETTINGS):
+def bench_env(var_dir, database_url=None, settings=SETTINGS, tasks=IMMEDIATE_TASKS):
     """Environment variables of every process that uses the bench database."""
     env = {
         "DJANGO_SETTINGS_MODULE": settings,
         "JIYUE_VAR_DIR": str(var_dir),
         "JIYUE_SECRET_KEY": BENCH_SECRET_KEY,
         "JIYUE_HOST_MAP": "",
-        "JIYUE_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "JIYUE_TASKS_BACKEND": tasks,
         "JIYUE_ALLOWED_HOSTS": ".jiyue.gov.cn,127.0.0.1,localhost",
         # The bench talks plain HTTP to nginx (deploy/nginx/jiyue.conf): production's
         # redirect to HTTPS would turn every measured page into a 301.
@@ -123,6 +127,44 @@ def migrate():
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
+
+
+def database_cpu_seconds():
+    """CPU seconds used so far by this connection's PostgreSQL backend process.
+
+    Read from ``/proc`` (the server runs on this machine); 0 on SQLite, whose work
+    is done in this process and so already counted in its own CPU time.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average():
+    """The 1-minute load average, for the record beside every figure (shared machine)."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+
+
+def run_queued_tasks():
+    """Run what the import queued (the search index) as the worker would; seconds.
+
+    With the database task backend (production's) the task waits in the queue; this
+    runs ``db_worker --batch`` in this process until the queue is empty.
+    """
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    return time.monotonic() - started
 
 
 class Timer:

@@ -10,8 +10,14 @@ site's 工作动态 column gets an explicit placement of that site's newest 200
 resources (bulk rows, ``via=explicit``), and every site's 上级文件 column a
 subscription rule for the city's policy documents.
 
-Prints the import rate (resources/s) and totals. The database is kept for
-``bench/push_latency.py`` and ``bench/http_pages.py`` (pass the same ``--var-dir``).
+Tasks: as ``import_rate.py``, production's database task backend by default: each
+batch queues its search-index task, which is run after the imports as the worker
+would (``db_worker --batch``) and timed separately; ``--tasks immediate`` runs it
+inside each batch's commit. The HTTP benchmarks' servers use the immediate backend.
+
+Prints the import rate (resources/s), CPU per 1,000 resources, the load and totals.
+The database is kept for ``bench/push_latency.py`` and ``bench/http_pages.py`` (pass
+the same ``--var-dir``).
 
     .venv/bin/python bench/build_platform.py --var-dir /tmp/jiyue-bench
     .venv/bin/python bench/build_platform.py --var-dir /tmp/jb-small --sites 5 --resources 2000
@@ -35,10 +41,17 @@ def main():
     parser.add_argument("--batch", type=int, default=10_000, help="lines per import batch")
     parser.add_argument("--var-dir", help="database directory (default: a new temp dir)")
     parser.add_argument("--database-url", help="e.g. postgres://user@127.0.0.1/db")
+    parser.add_argument(
+        "--tasks",
+        choices=["database", "immediate"],
+        default="database",
+        help="task backend of the import: production's database queue (default) or immediate",
+    )
     args = parser.parse_args()
 
     var_dir = Path(args.var_dir or _common.default_var_dir("jiyue-bench-"))
-    _common.setup_django(var_dir, args.database_url)
+    tasks = _common.DATABASE_TASKS if args.tasks == "database" else _common.IMMEDIATE_TASKS
+    _common.setup_django(var_dir, args.database_url, tasks=tasks)
     from django.db import connection
 
     from jiyue.library.importing import import_lines
@@ -57,6 +70,9 @@ def main():
     imported, import_seconds = 0, 0.0
     with open(path, encoding="utf-8") as fh:
         lines = fh.readlines()
+    print(f"  before the import: {_common.load_average()}", flush=True)
+    import_cpu = time.process_time()
+    db_cpu = _common.database_cpu_seconds()
     for start in range(0, len(lines), args.batch):
         batch = lines[start : start + args.batch]
         began = time.monotonic()
@@ -65,6 +81,13 @@ def main():
         imported += len(result.resources)
         rate = len(result.resources) / (time.monotonic() - began)
         print(f"  imported {imported}/{len(lines)} ({rate:.0f} resources/s)", flush=True)
+    import_cpu = time.process_time() - import_cpu
+    db_cpu = _common.database_cpu_seconds() - db_cpu
+    print(f"  after the import: {_common.load_average()}", flush=True)
+    index_seconds = 0.0
+    if args.tasks == "database":
+        index_seconds = _common.run_queued_tasks()
+        print(f"  search-index tasks (the worker's job): {index_seconds:.1f} s", flush=True)
 
     with _common.Timer("placements and subscription rules"):
         placements = []
@@ -104,8 +127,17 @@ def main():
     )
     print(
         f"import rate: {imported / import_seconds:.0f} resources/s "
-        f"({imported} in {import_seconds:.1f} s)"
+        f"({imported} in {import_seconds:.1f} s, {args.tasks} task backend)"
     )
+    print(
+        f"CPU per 1,000 resources: {import_cpu * 1000 / imported:.2f} s in this process"
+        + (f", {db_cpu * 1000 / imported:.2f} s in the PostgreSQL backend" if db_cpu else "")
+    )
+    if index_seconds:
+        print(
+            f"end to end with the search index: "
+            f"{imported / (import_seconds + index_seconds):.0f} resources/s"
+        )
     print(
         f"totals: {Resource.objects.count()} resources ({Resource.objects.live().count()} live), "
         f"{Placement.objects.count()} placements, {ColumnSubscription.objects.count()} rules, "

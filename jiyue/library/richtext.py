@@ -25,11 +25,14 @@ reads such a value as HTML and cleans it like any other outside HTML; it is made
 default rich text editor in the settings (``WAGTAILADMIN_RICH_TEXT_EDITORS``).
 """
 
+import re
 from functools import lru_cache
+
+from wagtail.whitelist import allow_without_attributes
 
 from .models import Resource
 
-__all__ = ["clean_body", "clean_rich_text"]
+__all__ = ["clean_body", "clean_rich_text", "is_already_clean"]
 
 
 @lru_cache(maxsize=16)
@@ -69,6 +72,75 @@ def _converter(features):
     return LibraryConverter(list(features) if features is not None else None)
 
 
+# Markup that Wagtail's cleaning returns unchanged when its tags are allowed without
+# attributes and balanced: text without markup characters (``"`` and ``'`` too, which
+# the cleaning escapes) and without control characters other than newline (tabs
+# become spaces, ``\r\n`` becomes ``\n``), the five escapes the cleaning writes
+# itself, and bare tags.
+# Possessive quantifiers: a failed match fails in linear time.
+_PLAIN_MARKUP = re.compile(
+    r"""(?:[^<>&"'\x00-\x09\x0b-\x1f\x7f]++"""
+    r"""|&(?:amp|lt|gt|quot|#x27);|</?[a-z][a-z0-9]*+/?>)*+"""
+)
+_BARE_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(/?)>")
+_VOID = {"br", "hr"}
+_RENAMED = {"div"}  # the database whitelister writes <div> as <p>
+
+
+@lru_cache(maxsize=16)
+def _bare_tags(features):
+    """Tags the cleaning for ``features`` keeps as they are when they have no attributes."""
+    rules = _converter(features).whitelister.element_rules
+    return frozenset(
+        name
+        for name, rule in rules.items()
+        if rule is allow_without_attributes and not name.startswith("[") and name not in _RENAMED
+    )
+
+
+def is_already_clean(html, features=None):
+    """Whether cleaning ``html`` would return it unchanged, proven without parsing it.
+
+    True only for text plus balanced bare tags (no attribute at all) that the feature
+    list allows and keeps (``<div>`` becomes ``<p>``), void tags written ``<br/>`` as
+    the cleaning writes them, no run of several spaces or newlines alone between
+    two tags (the parser shortens it). Anything
+    else (an attribute, an entity such as ``&nbsp;``, a comment, unbalanced or
+    upper-case tags) answers False and goes through Wagtail's cleaning. It saves the
+    parse for the plain bodies that make up most of a bulk import; the result is
+    pinned against the full cleaning by ``tests/library/test_richtext_fast_path.py``.
+    """
+    if _PLAIN_MARKUP.fullmatch(html) is None:
+        return False
+    allowed = _bare_tags(tuple(features) if features is not None else None)
+    open_tags = []
+    text_start = 0
+    for tag in _BARE_TAG.finditer(html):
+        if _collapsible(html[text_start : tag.start()]):
+            return False
+        text_start = tag.end()
+        closing, name, self_closing = tag.groups()
+        if name not in allowed:
+            return False
+        if name in _VOID:
+            if closing or not self_closing:
+                return False
+        elif self_closing:
+            return False
+        elif closing:
+            if not open_tags or open_tags.pop() != name:
+                return False
+        else:
+            open_tags.append(name)
+    return not open_tags and not _collapsible(html[text_start:])
+
+
+def _collapsible(text):
+    """Text the parser shortens: only spaces and newlines, more than one character
+    (BeautifulSoup keeps such a string as one space or one newline)."""
+    return len(text) > 1 and not text.strip(" \n")
+
+
 def clean_rich_text(html, features=None):
     """``html`` reduced to what a rich text editor with ``features`` can produce.
 
@@ -77,6 +149,8 @@ def clean_rich_text(html, features=None):
     """
     if not html:
         return ""
+    if is_already_clean(html, features):
+        return html
     key = tuple(features) if features is not None else None
     cleaned, _removals = _converter(key).clean(html)
     return cleaned

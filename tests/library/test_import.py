@@ -9,6 +9,7 @@ import json
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from modelsearch.backends import get_search_backend
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.signals import published
@@ -147,6 +148,9 @@ def test_drafts_get_revision_and_create_log_entries(city, tmp_path):
         assert revision.user == city.fgw_editor
         assert revision.as_object().title == resource.title
         assert revision.content["pk"] == resource.pk
+        # As save() then save_revision() store a new object: no revision yet, a draft.
+        assert revision.content["latest_revision"] is None
+        assert revision.content["live"] is False
         assert revision.as_object().created_at == resource.created_at
         assert resource.has_unpublished_changes and resource.index_no is None
         assert ModelLogEntry.objects.filter(
@@ -308,3 +312,63 @@ def test_search_index_waits_for_the_commit(city, tmp_path, django_capture_on_com
     for callback in callbacks:
         callback()
     assert resource.pk in {hit.pk for hit in get_search_backend().search("实施方案", Resource)}
+
+
+# --- rows written without bulk_create (issue 7 item 7, issue 9 item 7) ----------------
+
+
+def test_revision_content_is_what_serializable_data_stores(city):
+    """The importer builds revision content itself; it must equal modelcluster's."""
+    lines = [
+        json.dumps(row(city), ensure_ascii=False),
+        json.dumps(
+            row(
+                city,
+                resource_type="service_guide",
+                title="办事指南",
+                guide_is_free=True,
+                guide_complaint_phone="010-12345678",
+                pub_date="",
+                written_date="",
+            ),
+            ensure_ascii=False,
+        ),
+    ]
+    resources, errors = importing.parse(lines)
+    assert not errors
+    for pk, resource in enumerate(resources, start=900):
+        resource.pk = pk
+        resource.created_at = resource.updated_at = timezone.now()
+        resource.latest_revision_id = pk + 1
+        expected = resource.serializable_data()  # sets updated_at (auto_now) first
+        assert importing.revision_content(resource) == expected
+
+
+def test_keys_of_deleted_resources_are_never_reused(city, tmp_path):
+    """rule: LIB-7 — the resource id is global and never reused, also by the bulk path."""
+    call_command("import_resources", write(tmp_path, [row(city), row(city, title="第二件")]))
+    last = Resource.objects.order_by("-pk").first()
+    deleted_pk = last.pk
+    Revision.objects.filter(base_content_type=_resource_ct(), object_id=str(deleted_pk)).delete()
+    last.delete()
+    call_command("import_resources", write(tmp_path, [row(city, title="第三件")]))
+    newest = Resource.objects.get(title="第三件")
+    assert newest.pk > deleted_pk
+    revision = newest.latest_revision
+    assert revision.object_id == str(newest.pk)
+    assert revision.as_object().title == "第三件"
+
+
+def test_new_resource_is_what_the_constructor_builds(city):
+    """The importer copies a default instance instead of calling the constructor."""
+    lookup = importing.Lookup()
+    values = {"resource_type": "news", "title": "标题", "summary": "摘要", "guide_is_free": True}
+    cls = PROXY_MODELS[ResourceType.NEWS]
+    copied, other = lookup.new_resource(cls, values), lookup.new_resource(cls, values)
+    built = cls(**values)
+    assert type(copied) is cls and copied._state.adding and copied.pk is None
+    for model_field in cls._meta.concrete_fields:
+        if model_field.name != "uid":
+            name = model_field.attname
+            assert getattr(copied, name) == getattr(built, name), name
+    assert copied.uid and other.uid and copied.uid != other.uid  # computed per object
