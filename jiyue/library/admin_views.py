@@ -119,7 +119,22 @@ class InterpretationRuleMixin:
             return self._refused(exc)
 
 
-class ResourceEditView(InterpretationRuleMixin, EditView):
+class FormExtensionsMixin:
+    """Store the fields apps above the library added to the form (see admin_forms).
+
+    ``save_instance`` runs inside the view's transaction, so an extension's write and
+    the resource's revision commit together.
+    """
+
+    def save_instance(self):
+        instance = super().save_instance()
+        save_extensions = getattr(self.form, "save_extensions", None)
+        if save_extensions is not None:
+            save_extensions(instance, self.request.user)
+        return instance
+
+
+class ResourceEditView(FormExtensionsMixin, InterpretationRuleMixin, EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -137,7 +152,7 @@ class ResourceEditView(InterpretationRuleMixin, EditView):
         return buttons
 
 
-class ResourceCreateView(InterpretationRuleMixin, CreateView):
+class ResourceCreateView(FormExtensionsMixin, InterpretationRuleMixin, CreateView):
     pass
 
 

@@ -24,7 +24,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .admin_forms import ResourceAdminForm
+from .admin_forms import ResourceAdminForm, ResourceExtensionsPanel
 from .admin_isolation import (
     OrganizationRecordPolicy,
     ResourcePermissionPolicy,
@@ -75,6 +75,8 @@ COMMON_PANELS = [
     FieldPanel("summary"),
     FieldPanel("body"),
     FieldRowPanel([FieldPanel("source_org"), FieldPanel("owner_site")]),
+    # Fields of apps above the library, e.g. the portal's 发布栏目 (columns).
+    ResourceExtensionsPanel([]),
     FieldRowPanel([FieldPanel("author"), FieldPanel("pub_date")]),
     FieldPanel("keywords"),
     FieldRowPanel([FieldPanel("theme"), FieldPanel("resource_class")]),

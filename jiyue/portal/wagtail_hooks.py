@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.library import services as library
+from jiyue.library.admin_forms import RESOURCE_FORM_EXTENSIONS_HOOK
 from jiyue.library.admin_isolation import (
     ColumnRecordPolicy,
     ScopedSnippetChooserViewSet,
@@ -24,6 +25,7 @@ from jiyue.library.admin_isolation import (
 from jiyue.library.admin_views import RESOURCE_HEADER_BUTTONS_HOOK
 
 from . import admin_distribution
+from .admin_placement import column_placement_extension
 from .models import ColumnDistributionSettings, ColumnSubscription
 from .views import redirect_to_canonical
 
@@ -93,6 +95,8 @@ def distribution_listing_button(snippet, user, next_url=None):
 
 
 hooks.register(RESOURCE_HEADER_BUTTONS_HOOK, admin_distribution.resource_header_buttons)
+# 发布栏目 in every resource form: the library knows no columns (issue 8).
+hooks.register(RESOURCE_FORM_EXTENSIONS_HOOK, column_placement_extension)
 
 
 @hooks.register("register_log_actions")
