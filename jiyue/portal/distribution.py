@@ -392,3 +392,15 @@ def site_shows(gov_site, resource):
         return False
     columns = list(ColumnPage.objects.descendant_of(home).live().public().only("pk"))
     return bool(column_ids_showing(resource, among=[c.pk for c in columns]))
+
+
+def columns_requiring_acceptance(columns):
+    """Ids of ``columns`` whose pushes wait for the site's acceptance (推送须经本站接收)."""
+    wanted = {column.pk for column in columns}
+    marked = ColumnDistributionSettings.objects.filter(requires_acceptance=True)
+    return set(marked.values_list("column_id", flat=True)) & wanted
+
+
+def pending_count_for_user(user):
+    """How many pushes wait for ``user``'s acceptance (menu badge, dashboard panel)."""
+    return pending_placements_for_user(user).count()

@@ -10,6 +10,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -23,8 +24,9 @@ from jiyue.library.admin_isolation import (
     scoped_delete_bulk_action,
 )
 from jiyue.library.admin_views import RESOURCE_HEADER_BUTTONS_HOOK
+from jiyue.registry import services as registry
 
-from . import admin_distribution
+from . import admin_distribution, distribution
 from .admin_placement import column_placement_extension
 from .models import ColumnDistributionSettings, ColumnSubscription
 from .views import redirect_to_canonical
@@ -46,6 +48,7 @@ class DistributionSettingsViewSet(ScopedViewSetMixin, SnippetViewSet):
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "cog"
     list_display = ["column", "requires_acceptance"]
+    list_filter = ["requires_acceptance"]
 
 
 class DistributionGroup(SnippetViewSetGroup):
@@ -77,9 +80,43 @@ def register_portal_admin_urls():
     ]
 
 
+class PendingMenuItem(MenuItem):
+    """待接收 with the number of pushes waiting for the user's sites, e.g. 待接收（3）."""
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        count = distribution.pending_count_for_user(request.user)
+        if count:
+            component.label = _("待接收（%(count)d）") % {"count": count}
+        return component
+
+
 @hooks.register("register_admin_menu_item")
 def register_pending_menu_item():
-    return MenuItem(_("待接收"), reverse("portal_admin:pending"), icon_name="tasks", order=151)
+    return PendingMenuItem(
+        _("待接收"), reverse("portal_admin:pending"), icon_name="tasks", order=151
+    )
+
+
+class PendingPushesPanel(Component):
+    """Dashboard panel: pushes waiting for acceptance on the editor's sites (待接收)."""
+
+    name = "jiyue_pending_pushes"
+    order = 90
+    template_name = "portal/admin/pending_panel.html"
+
+    def __init__(self, count):
+        self.count = count
+
+    def get_context_data(self, parent_context=None):
+        return {"count": self.count, "url": reverse("portal_admin:pending")}
+
+
+@hooks.register("construct_homepage_panels")
+def pending_pushes_panel(request, panels):
+    """Every editor of a site (and the supervisor) sees how many pushes wait for them."""
+    if registry.sites_for_user(request.user).exists():
+        panels.append(PendingPushesPanel(distribution.pending_count_for_user(request.user)))
 
 
 @hooks.register("register_snippet_listing_buttons")
