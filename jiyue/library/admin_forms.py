@@ -59,6 +59,15 @@ def restrict_field(form, name, queryset):
         field.help_text = HIDDEN_VALUE_HELP
 
 
+class OrganizationRecordForm(WagtailAdminModelForm):
+    """Form of a per-organization record (机构审核流程): the user's organizations only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            restrict_field(self, "organization", organization_choices(self.for_user))
+
+
 class ResourceAdminForm(WagtailAdminModelForm):
     """Base form of every resource type's admin panels."""
 

@@ -27,7 +27,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .admin_forms import ResourceAdminForm, ResourceExtensionsPanel
+from .admin_forms import OrganizationRecordForm, ResourceAdminForm, ResourceExtensionsPanel
 from .admin_isolation import (
     OrganizationRecordPolicy,
     ResourcePermissionPolicy,
@@ -208,6 +208,11 @@ class OrganizationWorkflowViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = OrganizationWorkflow
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "tasks"
+    # The organization field offers and accepts only the user's organizations.
+    edit_handler = ObjectList(
+        [FieldPanel("organization"), FieldPanel("workflow")],
+        base_form_class=OrganizationRecordForm,
+    )
 
 
 class ApiTokenViewSet(ScopedViewSetMixin, SnippetViewSet):

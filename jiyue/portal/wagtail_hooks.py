@@ -10,6 +10,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
@@ -28,6 +29,7 @@ from jiyue.registry import services as registry
 
 from . import admin_distribution, distribution
 from .admin_placement import column_placement_extension
+from .forms import ColumnRecordForm
 from .models import ColumnDistributionSettings, ColumnSubscription
 from .views import redirect_to_canonical
 
@@ -36,14 +38,24 @@ for _model in (ColumnSubscription, ColumnDistributionSettings):
     register_permission_policy(_model, ColumnRecordPolicy(_model), exact_class=True)
 
 
-class SubscriptionViewSet(ScopedViewSetMixin, SnippetViewSet):
+class ColumnRecordViewSetMixin:
+    """The model's own panels, with a form that accepts only the user's columns."""
+
+    def get_edit_handler(self):
+        panels = extract_panel_definitions_from_model_class(
+            self.model, exclude=self.get_exclude_form_fields()
+        )
+        return ObjectList(panels, base_form_class=ColumnRecordForm).bind_to_model(self.model)
+
+
+class SubscriptionViewSet(ColumnRecordViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = ColumnSubscription
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "rss"
     list_display = ["__str__", "column", "active"]
 
 
-class DistributionSettingsViewSet(ScopedViewSetMixin, SnippetViewSet):
+class DistributionSettingsViewSet(ColumnRecordViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = ColumnDistributionSettings
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "cog"
