@@ -53,7 +53,7 @@
             any = any || match;
           });
           site.hidden = !any;
-          site.open = Boolean(query) && any && !siteMatch;
+          site.open = Boolean(query) && any;
         });
         tree.querySelectorAll("[data-push-group]:not([data-push-site])").forEach(function (group) {
           var visible = group.querySelector("[data-push-site]:not([hidden])");
