@@ -157,7 +157,10 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             resource=self.resource,
             rows=self.showing_rows(),
-            place_form=kwargs.get("place_form") or PlaceForm(user=self.request.user),
+            # The supervisor places through the push tree (every site): one list, not two.
+            place_form=None
+            if supervisor
+            else kwargs.get("place_form") or PlaceForm(user=self.request.user),
             push_form=push_form,
             push_tree=tree,
             push_chosen=chosen,

@@ -43,6 +43,8 @@ def test_push_screen_is_a_tree_with_unique_ids_and_select_all_per_group_lib_3(ci
     other = tree.split(f'id="push-column-{city.fgw_policies.pk}"', 1)[1].split("</li>", 1)[0]
     assert "须接收" not in other
     assert "portal/admin/push_tree.js" in html
+    # One list for the supervisor: the push tree covers every site's columns.
+    assert 'value="place"' not in html
     assert "<script>" not in html.split("data-push-tree", 1)[1].split("</form>", 1)[0]
     assert dept.pk  # an organization without a site adds no empty group
     assert "北京市海淀区发展和改革委员会" not in tree
