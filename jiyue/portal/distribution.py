@@ -402,5 +402,11 @@ def columns_requiring_acceptance(columns):
 
 
 def pending_count_for_user(user):
-    """How many pushes wait for ``user``'s acceptance (menu badge, dashboard panel)."""
+    """How many pushes wait for ``user``'s acceptance (menu badge, dashboard panel).
+
+    Asked on every admin page: a supervisor (every site) counts all pending rows
+    instead of OR-ing one path prefix per site.
+    """
+    if registry.is_supervisor(user):
+        return Placement.objects.filter(state=PlacementState.PENDING).count()
     return pending_placements_for_user(user).count()
