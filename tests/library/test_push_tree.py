@@ -76,6 +76,9 @@ def test_pending_count_on_the_menu_and_the_editors_dashboard(city, client):
     # The sidebar menu is JSON in the page (non-ASCII escaped).
     assert json.dumps("待接收（2）")[1:-1] in html
     assert "有 2 条主管单位推送的信息待本站接收" in html
+    client.force_login(city.supervisor)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert json.dumps("待接收（2）")[1:-1] in html
     client.force_login(city.fgw_editor)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert json.dumps("待接收（")[1:-1] not in html
