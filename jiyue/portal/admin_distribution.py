@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -49,8 +51,9 @@ def push_tree(columns, site_of, needs_acceptance):
     organization type → site → columns. Plain data, computed with one query for the
     organizations (the columns and their sites are the caller's).
 
-    ``[{"label", "key", "types": [{"label", "key", "sites": [{"site", "columns":
-    [(column, requires_acceptance)]}]}]}]``
+    ``columns``: ``(pk, title)`` pairs in tree order. Returns ``[{"label", "key",
+    "types": [{"label", "key", "sites": [{"site", "columns": [(pk, title,
+    requires_acceptance)]}]}]}]``.
     """
     orgs = {
         row["pk"]: row
@@ -59,10 +62,10 @@ def push_tree(columns, site_of, needs_acceptance):
     type_labels = dict(registry.OrgType.choices)
     type_order = {value: n for n, value in enumerate(registry.OrgType.values)}
     by_site = {}
-    for column in columns:
-        site = site_of.get(column.pk)
+    for pk, title in columns:
+        site = site_of.get(pk)
         if site is not None:
-            by_site.setdefault(site, []).append((column, column.pk in needs_acceptance))
+            by_site.setdefault(site, []).append((pk, title, pk in needs_acceptance))
     levels = {}
     for site, site_columns in by_site.items():
         org = orgs.get(site.organization_id, {})
@@ -87,6 +90,10 @@ def push_tree(columns, site_of, needs_acceptance):
             },
         )
         group["sites"].append({"site": site, "columns": site_columns})
+    return _sorted_tree(levels)
+
+
+def _sorted_tree(levels):
     tree = []
     for level_key in sorted(levels, key=lambda k: (k != 0, levels[k]["label"])):
         level = levels[level_key]
@@ -95,6 +102,28 @@ def push_tree(columns, site_of, needs_acceptance):
             group["sites"].sort(key=lambda entry: entry["site"].name)
         tree.append({"label": level["label"], "key": level["key"], "types": types})
     return tree
+
+
+def push_columns_html(site_columns, chosen):
+    """The column checkboxes of one site, built in Python: a template loop over
+    thousands of checkboxes costs more than the rest of the page (bench/push_screen.py)."""
+    required = _("须接收")
+    items = []
+    for pk, title, needs in site_columns:
+        items.append(
+            format_html(
+                '<li data-push-column="{title}"><input type="checkbox" name="push-columns" '
+                'value="{pk}" id="push-column-{pk}"{checked}> <label for="push-column-{pk}">'
+                "{title}</label>{tag}</li>",
+                pk=pk,
+                title=title,
+                checked=mark_safe(" checked") if str(pk) in chosen else "",
+                tag=format_html(' <span class="status-tag primary">{}</span>', required)
+                if needs
+                else "",
+            )
+        )
+    return format_html('<ul class="push-columns">{}</ul>', mark_safe("".join(items)))
 
 
 # --- Distribution of one resource -------------------------------------------------------
@@ -148,12 +177,16 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
         if supervisor:
             push_form = kwargs.get("push_form") or PushForm(prefix=PUSH_PREFIX)
             field = push_form.fields["columns"]
-            columns = list(field.queryset)
-            needs = services.columns_requiring_acceptance(columns)
+            columns = list(field.queryset.values_list("pk", "title"))
+            needs = services.columns_requiring_acceptance(pk for pk, _title in columns)
             tree = push_tree(columns, field.site_of, needs)
-        chosen = set()
-        if push_form is not None and push_form.is_bound:
-            chosen = {str(v) for v in push_form.data.getlist(f"{PUSH_PREFIX}-columns")}
+            chosen = set()
+            if push_form.is_bound:
+                chosen = {str(v) for v in push_form.data.getlist(f"{PUSH_PREFIX}-columns")}
+            for level in tree:
+                for group in level["types"]:
+                    for entry in group["sites"]:
+                        entry["columns_html"] = push_columns_html(entry["columns"], chosen)
         context.update(
             resource=self.resource,
             rows=self.showing_rows(),
@@ -163,7 +196,6 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
             else kwargs.get("place_form") or PlaceForm(user=self.request.user),
             push_form=push_form,
             push_tree=tree,
-            push_chosen=chosen,
             can_distribute=self.resource.live,
         )
         return context

@@ -395,8 +395,9 @@ def site_shows(gov_site, resource):
 
 
 def columns_requiring_acceptance(columns):
-    """Ids of ``columns`` whose pushes wait for the site's acceptance (推送须经本站接收)."""
-    wanted = {column.pk for column in columns}
+    """Ids of ``columns`` (pages or ids) whose pushes wait for the site's acceptance
+    (推送须经本站接收)."""
+    wanted = {getattr(column, "pk", column) for column in columns}
     marked = ColumnDistributionSettings.objects.filter(requires_acceptance=True)
     return set(marked.values_list("column_id", flat=True)) & wanted
 

@@ -29,11 +29,16 @@ def columns_of_sites(gov_sites):
     for path in roots:
         path_q |= Q(path__startswith=path)
     columns = ColumnPage.objects.filter(path_q).order_by("path")
+    # Every site root has the same path length (the sites' home pages sit at one
+    # depth), so a column's site is a dict lookup on its path prefix; only the ids and
+    # paths are read, the queryset itself stays lazy.
+    lengths = sorted({len(path) for path in roots})
     site_of = {}
-    for column in columns:
-        for path, site in roots.items():
-            if column.path.startswith(path):
-                site_of[column.pk] = site
+    for pk, path in columns.values_list("pk", "path"):
+        for length in lengths:
+            site = roots.get(path[:length])
+            if site is not None:
+                site_of[pk] = site
                 break
     return columns, site_of
 
