@@ -11,6 +11,7 @@ appears there only once it is published: column lists read live resources only.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiyue.library.admin_forms import ResourceFormExtension
@@ -45,8 +46,24 @@ class ColumnPlacementExtension(ResourceFormExtension):
     field_name = FIELD_NAME
     heading = _("发布栏目")
 
-    def contribute(self, form, user):
+    @staticmethod
+    def sites(form, user):
+        """The sites whose columns are offered: the user's own site(s).
+
+        A supervisor manages every site; offering every column of the platform would
+        make a field of thousands of boxes, so they get their own organization's site
+        (or its parent's) and, when editing, the resource's owner site.
+        """
         sites = registry.sites_for_user(user)
+        if not registry.is_supervisor(user):
+            return sites
+        org = registry.organization_for_user(user)
+        chain = [org, *org.ancestors()] if org is not None else []
+        owner = form.instance.owner_site_id or form.initial.get("owner_site")
+        return sites.filter(Q(organization__in=chain) | Q(pk=owner or 0))
+
+    def contribute(self, form, user):
+        sites = self.sites(form, user)
         columns, site_of = columns_of_sites(sites)
         columns = columns.live()
         field = ColumnsField(
@@ -103,7 +120,7 @@ class ColumnPlacementExtension(ResourceFormExtension):
         if not columns and form._placement_new:
             # A new resource always lands on its owner site: the default column.
             column = distribution.default_column(instance.owner_site, instance.resource_type)
-            if column is not None and column.pk in form._placement_site_of:
+            if column is not None and distribution.user_manages_column(user, column):
                 columns = [column]
         distribution.set_placements(instance, columns, user, among=list(field.queryset))
 

@@ -9,12 +9,13 @@ link of the district's 上级文件 column and of the policy's page there answer
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from jiyue.library.models import HeldInterpretation, Resource, ResourceType
-from jiyue.library.workflow import WORKFLOW_STEPS
+from jiyue.library.workflow import EDITORS_GROUP, WORKFLOW_STEPS
 from jiyue.portal.models import ColumnSubscription, Placement
 from jiyue.portal.services import content_path
 from jiyue.registry.models import GovSite, SiteStatus
@@ -194,3 +195,24 @@ def test_interpretation_link_points_to_a_page_that_answers(online):
     html = district.get(content_path(policy.pk)).content.decode()
     href = re.search(rf'href="([^"]*/content/{interpretation.pk}/)"', html).group(1)
     assert_answers(href, district)
+
+
+def test_supervisor_gets_own_sites_columns_and_the_owner_sites_default(online, client):
+    """Not every column of the platform: the supervisor's own (portal) site's columns;
+    a new item of another owner site with nothing ticked lands in that site's column."""
+    online.supervisor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    client.force_login(online.supervisor)
+    form = client.get(add_url()).context["form"]
+    assert set(form.fields["placement_columns"].queryset) == {online.portal_policies}
+    data = policy_form_data(online, placement_columns=[])
+    response = client.post(add_url(), data)
+    assert response.status_code == 302, response.context["form"].errors
+    policy = Resource.objects.get(title=TITLE)
+    assert list(Placement.objects.filter(resource=policy).values_list("column", flat=True)) == [
+        online.fgw_policies.pk
+    ]
+    # Editing: the owner site's columns are offered, the placement is ticked.
+    edit = reverse("wagtailsnippets_library_policyresource:edit", args=[policy.pk])
+    field = client.get(edit).context["form"].fields["placement_columns"]
+    assert online.fgw_policies in set(field.queryset)
+    assert field.initial == [online.fgw_policies.pk]
