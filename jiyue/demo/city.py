@@ -43,6 +43,9 @@ class OrgSpec:
     org_type: str
     parent: str | None = None
     division_code: str = ""
+    # 统一社会信用代码 (GB 32100-2015), the organization code of index numbers (索引号);
+    # made-up demo codes with valid check characters.
+    credit_code: str = ""
     short_name: str = ""
     is_supervisor: bool = False
     address: str = ""
@@ -54,6 +57,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市人民政府",
         OrgType.CITY_GOVERNMENT,
+        credit_code="1111000000010001X4",
         division_code="110000",
         short_name="市政府",
         address="北京市通州区运河东大街57号",
@@ -63,6 +67,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市人民政府办公厅",
         OrgType.GENERAL_OFFICE,
+        credit_code="111100000001003865",
         parent="北京市人民政府",
         short_name="市政府办公厅",
         is_supervisor=True,
@@ -73,6 +78,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市发展和改革委员会",
         OrgType.DEPARTMENT,
+        credit_code="11110000000100757U",
         parent="北京市人民政府",
         short_name="市发展改革委",
         address="北京市通州区运河东大街57号",
@@ -82,6 +88,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市教育委员会",
         OrgType.DEPARTMENT,
+        credit_code="11110000000101127X",
         parent="北京市人民政府",
         short_name="市教委",
         address="北京市通州区运河东大街57号",
@@ -91,6 +98,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市卫生健康委员会",
         OrgType.DEPARTMENT,
+        credit_code="11110000000101493R",
         parent="北京市人民政府",
         short_name="市卫生健康委",
         address="北京市通州区运河东大街57号",
@@ -100,6 +108,7 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市海淀区人民政府",
         OrgType.DISTRICT_GOVERNMENT,
+        credit_code="111101080001018649",
         parent="北京市人民政府",
         division_code="110108",
         short_name="海淀区政府",
@@ -110,18 +119,21 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市海淀区发展和改革委员会",
         OrgType.DISTRICT_DEPARTMENT,
+        credit_code="11110108000102234B",
         parent="北京市海淀区人民政府",
         short_name="海淀区发展改革委",
     ),
     OrgSpec(
         "北京市海淀区海淀街道办事处",
         OrgType.TOWN_STREET,
+        credit_code="111101080001026052",
         parent="北京市海淀区人民政府",
         short_name="海淀街道",
     ),
     OrgSpec(
         "北京市朝阳区人民政府",
         OrgType.DISTRICT_GOVERNMENT,
+        credit_code="11110105000102971J",
         parent="北京市人民政府",
         division_code="110105",
         short_name="朝阳区政府",
@@ -132,12 +144,14 @@ ORGANIZATIONS = [
     OrgSpec(
         "北京市朝阳区发展和改革委员会",
         OrgType.DISTRICT_DEPARTMENT,
+        credit_code="11110105000103341L",
         parent="北京市朝阳区人民政府",
         short_name="朝阳区发展改革委",
     ),
     OrgSpec(
         "北京市朝阳区朝外街道办事处",
         OrgType.TOWN_STREET,
+        credit_code="11110105000103712B",
         parent="北京市朝阳区人民政府",
         short_name="朝外街道",
     ),

@@ -183,6 +183,7 @@ def create_organizations():
             org_type=spec.org_type,
             parent=orgs.get(spec.parent) if spec.parent else None,
             division_code=spec.division_code,
+            credit_code=spec.credit_code,
             is_supervisor=spec.is_supervisor,
             address=spec.address,
             phone=spec.phone,

@@ -119,7 +119,77 @@ class InterpretationRuleMixin:
             return self._refused(exc)
 
 
-class ResourceEditView(InterpretationRuleMixin, EditView):
+# --- Workflow messages: the step just approved and the next one ---------------------------
+
+
+def current_step_name(resource):
+    """The name of the review step (task) the resource is in, or None."""
+    task = resource.current_workflow_task
+    return task.name if task is not None else None
+
+
+def workflow_step_message(resource, step, action):
+    """What a reviewer's action did, naming the step and what comes next.
+
+    E.g. "已通过“初审”，下一步：复审"; after the last step "已通过“签发”，已发布。", or for an
+    interpretation whose policy is not live yet "…待政策发布" (rule: INTERP-1).
+    """
+    fresh = type(resource).objects.get(pk=resource.pk)
+    if action == "reject":
+        return _("“%(step)s”已退回修改：请修改后重新提交审核。") % {"step": step}
+    next_step = current_step_name(fresh)
+    if next_step:
+        return _("已通过“%(step)s”，下一步：%(next)s。") % {"step": step, "next": next_step}
+    if fresh.is_held:
+        return _(
+            "已通过“%(step)s”，审核完成。待政策发布：本解读将与所解读的政策文件同时发布"
+            "（可在政策解读列表中按“待政策发布”筛选）。"
+        ) % {"step": step}
+    if fresh.live:
+        return _("已通过“%(step)s”，审核完成，已发布。") % {"step": step}
+    if fresh.approved_schedule:
+        return _("已通过“%(step)s”，审核完成，将按上线时间发布。") % {"step": step}
+    return _("已通过“%(step)s”，审核完成。") % {"step": step}
+
+
+class WorkflowMessageMixin:
+    """The edit view's workflow-action and submit messages name the steps."""
+
+    def workflow_action_action(self):
+        self._step_before = current_step_name(self.object)
+        return super().workflow_action_action()
+
+    def get_success_message(self, *args, **kwargs):
+        if self.action == "workflow-action" and getattr(self, "_step_before", None):
+            return workflow_step_message(self.object, self._step_before, self.workflow_action)
+        if self.action == "submit":
+            step = current_step_name(type(self.object).objects.get(pk=self.object.pk))
+            if step:
+                return _("“%(title)s”已提交审核，下一步：%(next)s。") % {
+                    "title": self.object,
+                    "next": step,
+                }
+        return super().get_success_message(*args, **kwargs)
+
+
+class FormExtensionsMixin:
+    """Store the fields apps above the library added to the form (see admin_forms).
+
+    ``save_instance`` runs inside the view's transaction, so an extension's write and
+    the resource's revision commit together.
+    """
+
+    def save_instance(self):
+        instance = super().save_instance()
+        save_extensions = getattr(self.form, "save_extensions", None)
+        if save_extensions is not None:
+            save_extensions(instance, self.request.user)
+        return instance
+
+
+class ResourceEditView(
+    WorkflowMessageMixin, FormExtensionsMixin, InterpretationRuleMixin, EditView
+):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -137,7 +207,9 @@ class ResourceEditView(InterpretationRuleMixin, EditView):
         return buttons
 
 
-class ResourceCreateView(InterpretationRuleMixin, CreateView):
+class ResourceCreateView(
+    WorkflowMessageMixin, FormExtensionsMixin, InterpretationRuleMixin, CreateView
+):
     pass
 
 
@@ -145,8 +217,9 @@ class ResourceWorkflowActionView(WorkflowActionView):
     """Approving the last task publishes; an INTERP-1 refusal rolls the approval back."""
 
     def post(self, request, *args, **kwargs):
+        step = self.task.name
         try:
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
         except InterpretationRequired as exc:
             for message in services.validation_messages(exc):
                 messages.error(request, message)
@@ -155,3 +228,11 @@ class ResourceWorkflowActionView(WorkflowActionView):
                     request, {"step": "success", "redirect": self.redirect_url}
                 )
             return redirect(self.redirect_url)
+        if self._action_done():
+            messages.success(request, workflow_step_message(self.object, step, self.action_name))
+        return response
+
+    def _action_done(self):
+        """False while the modal still shows its form (e.g. a comment with errors)."""
+        state = type(self.task_state).objects.filter(pk=self.task_state.pk).first()
+        return state is None or state.status != state.STATUS_IN_PROGRESS

@@ -7,10 +7,12 @@ and every view that takes an object id see only the organizations the user acts 
 workflow come from Wagtail's snippet views.
 """
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -20,12 +22,13 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from . import admin_views
-from .admin_forms import ResourceAdminForm
+from .admin_forms import OrganizationRecordForm, ResourceAdminForm, ResourceExtensionsPanel
 from .admin_isolation import (
     OrganizationRecordPolicy,
     ResourcePermissionPolicy,
@@ -87,6 +90,8 @@ COMMON_PANELS = [
             FieldPanel("owner_site", widget=OwnerSiteChooser),
         ]
     ),
+    # Fields of apps above the library, e.g. the portal's 发布栏目 (columns).
+    ResourceExtensionsPanel([]),
     FieldRowPanel([FieldPanel("author"), FieldPanel("pub_date")]),
     FieldPanel("keywords"),
     FieldRowPanel([FieldPanel("theme"), FieldPanel("resource_class")]),
@@ -175,10 +180,29 @@ class ResourceViewSet(ScopedViewSetMixin, SnippetViewSet):
         return queryset.order_by("-updated_at", "-pk")
 
 
-def _viewset(model, icon="doc-full", extra=(), list_filter=None):
+class InterpretationFilterSet(WagtailFilterSet):
+    """政策解读 listing filters, with 待政策发布: approved, held until the policy is live."""
+
+    held = django_filters.BooleanFilter(
+        label=_("待政策发布"), method="filter_held", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = InterpretationResource
+        fields = ["live", "source_org", "theme"]
+
+    def filter_held(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(held_release__isnull=not value)
+
+
+def _viewset(model, icon="doc-full", extra=(), list_filter=None, filterset_class=None):
     attrs = {"model": model, "icon": icon, "edit_handler": edit_handler(extra)}
     if list_filter:
         attrs["list_filter"] = list_filter
+    if filterset_class:
+        attrs["filterset_class"] = filterset_class
     return type(f"{model.__name__}ViewSet", (ResourceViewSet,), attrs)
 
 
@@ -201,6 +225,11 @@ class OrganizationWorkflowViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = OrganizationWorkflow
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "tasks"
+    # The organization field offers and accepts only the user's organizations.
+    edit_handler = ObjectList(
+        [FieldPanel("organization"), FieldPanel("workflow")],
+        base_form_class=OrganizationRecordForm,
+    )
 
 
 class ApiTokenViewSet(ScopedViewSetMixin, SnippetViewSet):
@@ -225,7 +254,12 @@ class LibraryGroup(SnippetViewSetGroup):
             extra=POLICY_PANELS,
             list_filter=["live", "source_org", "theme", "validity"],
         ),
-        _viewset(InterpretationResource, icon="help", extra=INTERPRETATION_PANELS),
+        _viewset(
+            InterpretationResource,
+            icon="help",
+            extra=INTERPRETATION_PANELS,
+            filterset_class=InterpretationFilterSet,
+        ),
         _viewset(ResponseResource, icon="comment"),
         _viewset(DataReleaseResource, icon="table"),
         _viewset(ServiceGuideResource, icon="list-ul", extra=GUIDE_PANELS),

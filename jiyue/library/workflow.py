@@ -289,13 +289,27 @@ def _after_first_publish(resource):
             setattr(resource, key, value)
 
 
-def allocate_index_no(organization_id, when=None):
-    """Issue the next disclosure index number (索引号) of an organization.
+def index_no_org_code(org):
+    """The organization code of an index number (索引号), e.g. ``11110000000021135M``.
 
-    Format ``<机构代码>/<年份>-<5位序号>``, e.g. ``1101080007/2025-00012``: the
-    organization's division code (or ``ORG``) followed by its 4-digit id, the year,
-    and a per-organization, per-year sequence. Counters never go down, so a number
-    is never reused.
+    The organization's unified social credit code (统一社会信用代码, GB 32100-2015; the
+    national identifier of every organ, as the disclosure catalogues of the State
+    Council and the provinces use). An organization not yet given one in the registry
+    gets the platform's identifier: the division code of it or its nearest ancestor
+    with one and its 4-digit id (``1100000003``); never a bare ``ORG`` prefix.
+    """
+    if org.credit_code:
+        return org.credit_code
+    division = next((o.division_code for o in [org, *org.ancestors()] if o.division_code), "000000")
+    return f"{division}{org.pk:04d}"
+
+
+def allocate_index_no(organization_id, when=None):
+    """Issue the next disclosure index number (索引号) of an organization (LIB-7 index_no).
+
+    Format ``<机构代码>/<年份>-<5位序号>``, e.g. ``11110000000021135M/2025-00012``: the
+    organization code (:func:`index_no_org_code`), the year, and a per-organization,
+    per-year sequence. Counters never go down, so a number is never reused.
     """
 
     year = timezone.localtime(when or timezone.now()).year
@@ -305,5 +319,4 @@ def allocate_index_no(organization_id, when=None):
     IndexNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
     counter.refresh_from_db()
     org = registry.organizations().get(pk=organization_id)
-    code = f"{org.division_code or 'ORG'}{org.pk:04d}"
-    return f"{code}/{year}-{counter.last_value:05d}"
+    return f"{index_no_org_code(org)}/{year}-{counter.last_value:05d}"

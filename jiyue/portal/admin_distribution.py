@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -22,6 +24,107 @@ from jiyue.registry import services as registry
 from . import distribution as services
 from .forms import PlaceForm, PushForm, columns_of_sites
 from .models import Placement, PlacementState
+
+PUSH_PREFIX = "push"
+CITY_LEVEL = _("市级")
+
+
+# --- The push tree (推送目标) -------------------------------------------------------------
+
+
+def _district_of(org_id, orgs):
+    """The district government (区人民政府) an organization belongs to, or None."""
+    seen = set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        row = orgs.get(org_id)
+        if row is None:
+            return None
+        if row["org_type"] == registry.OrgType.DISTRICT_GOVERNMENT:
+            return row
+        org_id = row["parent_id"]
+    return None
+
+
+def push_tree(columns, site_of, needs_acceptance):
+    """Columns of every site grouped for the push screen: level (市级 or a district) →
+    organization type → site → columns. Plain data, computed with one query for the
+    organizations (the columns and their sites are the caller's).
+
+    ``columns``: ``(pk, title)`` pairs in tree order. Returns ``[{"label", "key",
+    "types": [{"label", "key", "sites": [{"site", "columns": [(pk, title,
+    requires_acceptance)]}]}]}]``.
+    """
+    orgs = {
+        row["pk"]: row
+        for row in registry.organizations().values("pk", "parent_id", "org_type", "name")
+    }
+    type_labels = dict(registry.OrgType.choices)
+    type_order = {value: n for n, value in enumerate(registry.OrgType.values)}
+    by_site = {}
+    for pk, title in columns:
+        site = site_of.get(pk)
+        if site is not None:
+            by_site.setdefault(site, []).append((pk, title, pk in needs_acceptance))
+    levels = {}
+    for site, site_columns in by_site.items():
+        org = orgs.get(site.organization_id, {})
+        district = _district_of(site.organization_id, orgs)
+        level_key = district["pk"] if district else 0
+        level = levels.setdefault(
+            level_key,
+            {
+                "label": district["name"] if district else CITY_LEVEL,
+                "key": f"d{level_key}",
+                "types": {},
+            },
+        )
+        org_type = org.get("org_type", "")
+        group = level["types"].setdefault(
+            org_type,
+            {
+                "label": type_labels.get(org_type, org_type),
+                "key": f"d{level_key}-{org_type}",
+                "order": type_order.get(org_type, 99),
+                "sites": [],
+            },
+        )
+        group["sites"].append({"site": site, "columns": site_columns})
+    return _sorted_tree(levels)
+
+
+def _sorted_tree(levels):
+    tree = []
+    for level_key in sorted(levels, key=lambda k: (k != 0, levels[k]["label"])):
+        level = levels[level_key]
+        types = sorted(level["types"].values(), key=lambda g: g["order"])
+        for group in types:
+            group["sites"].sort(key=lambda entry: entry["site"].name)
+        tree.append({"label": level["label"], "key": level["key"], "types": types})
+    return tree
+
+
+def push_columns_html(site_columns, chosen):
+    """The column checkboxes of one site, built in Python: a template loop over
+    thousands of checkboxes costs more than the rest of the page (bench/push_screen.py)."""
+    required = _("须接收")
+    items = []
+    for pk, title, needs in site_columns:
+        items.append(
+            format_html(
+                '<li data-push-column="{title}"><input type="checkbox" name="push-columns" '
+                'value="{pk}" id="push-column-{pk}"{checked}> <label for="push-column-{pk}">'
+                "{title}</label>{tag}</li>",
+                pk=pk,
+                title=title,
+                checked=mark_safe(" checked") if str(pk) in chosen else "",
+                tag=format_html(' <span class="status-tag primary">{}</span>', required)
+                if needs
+                else "",
+            )
+        )
+    return format_html('<ul class="push-columns">{}</ul>', mark_safe("".join(items)))
+
 
 # --- Distribution of one resource -------------------------------------------------------
 
@@ -69,11 +172,30 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         supervisor = self.is_supervisor()
+        push_form = None
+        tree = []
+        if supervisor:
+            push_form = kwargs.get("push_form") or PushForm(prefix=PUSH_PREFIX)
+            field = push_form.fields["columns"]
+            columns = list(field.queryset.values_list("pk", "title"))
+            needs = services.columns_requiring_acceptance(pk for pk, _title in columns)
+            tree = push_tree(columns, field.site_of, needs)
+            chosen = set()
+            if push_form.is_bound:
+                chosen = {str(v) for v in push_form.data.getlist(f"{PUSH_PREFIX}-columns")}
+            for level in tree:
+                for group in level["types"]:
+                    for entry in group["sites"]:
+                        entry["columns_html"] = push_columns_html(entry["columns"], chosen)
         context.update(
             resource=self.resource,
             rows=self.showing_rows(),
-            place_form=kwargs.get("place_form") or PlaceForm(user=self.request.user),
-            push_form=(kwargs.get("push_form") or PushForm()) if supervisor else None,
+            # The supervisor places through the push tree (every site): one list, not two.
+            place_form=None
+            if supervisor
+            else kwargs.get("place_form") or PlaceForm(user=self.request.user),
+            push_form=push_form,
+            push_tree=tree,
             can_distribute=self.resource.live,
         )
         return context
@@ -104,7 +226,7 @@ class ResourceDistributionView(WagtailAdminTemplateMixin, TemplateView):
         if not self.is_supervisor():
             messages.error(request, _("只有主管单位可以向多个网站推送信息。"))
             return redirect(request.path)
-        form = PushForm(request.POST)
+        form = PushForm(request.POST, prefix=PUSH_PREFIX)
         if not form.is_valid():
             for error in form.non_field_errors():
                 messages.error(request, error)

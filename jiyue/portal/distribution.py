@@ -26,6 +26,7 @@ from .models import (
     ColumnDistributionSettings,
     ColumnPage,
     ColumnSubscription,
+    ColumnType,
     Placement,
     PlacementState,
     PlacementVia,
@@ -298,3 +299,115 @@ def sites_showing(resource):
 
     sites = {c.get_site() for c in columns_showing(resource)}
     return registry.gov_sites().filter(wagtail_site__in=[s for s in sites if s is not None])
+
+
+# --- Default placement on the owner site (发布栏目) -------------------------------------------
+# Which column of a site takes which resource type, by the column's ColumnType (rule:
+# META-6): a new resource lands in the first matching column of its owner site (所属网站)
+# unless the editor picks others in the resource form (issue 8).
+
+RESOURCE_COLUMN_TYPES = {
+    "news": [ColumnType.NEWS],
+    "notice": [ColumnType.NEWS],
+    "policy": [ColumnType.POLICY],
+    "interpretation": [ColumnType.INTERPRETATION],
+    "response": [ColumnType.RESPONSE, ColumnType.INTERPRETATION],
+    "data_release": [ColumnType.DATA_RELEASE],
+    "service_guide": [ColumnType.SERVICE],
+    "topic": [ColumnType.OTHER],
+}
+
+
+def site_home(gov_site):
+    """The home page (page-tree root) of a hosted site, or None."""
+    if gov_site is None or not gov_site.wagtail_site_id:
+        return None
+    return gov_site.wagtail_site.root_page
+
+
+def live_columns_of_site(gov_site):
+    """The live columns of ``gov_site`` in tree order (none for a site not hosted)."""
+    home = site_home(gov_site)
+    if home is None:
+        return ColumnPage.objects.none()
+    return ColumnPage.objects.descendant_of(home).live().order_by("path")
+
+
+def default_column(gov_site, resource_type):
+    """The column of ``gov_site`` a new resource of ``resource_type`` lands in, or None.
+
+    The first live column, in tree order, whose ColumnType takes the type (the
+    grouping column before its sub-columns, so the item also shows on the home page);
+    a notice (通知公告) prefers a column inspected as 通知公告 (META-8).
+    """
+    wanted = RESOURCE_COLUMN_TYPES.get(resource_type)
+    if not wanted:
+        return None
+    columns = live_columns_of_site(gov_site).filter(column_type__in=wanted)
+    if resource_type == "notice":
+        notice = columns.filter(inspection_class="notice").first()
+        if notice is not None:
+            return notice
+    for column_type in wanted:
+        column = columns.filter(column_type=column_type).first()
+        if column is not None:
+            return column
+    return None
+
+
+@transaction.atomic
+def set_placements(resource, columns, user, among):
+    """Make ``resource`` placed in exactly ``columns`` among the columns ``among``.
+
+    ``among`` are the columns the user chose from (their own site's): active
+    placements there that are not chosen any more are revoked, chosen columns are
+    placed through :func:`place` (which checks the user's site and writes the audit
+    log). Placements in other columns, and pending pushes, are left alone.
+    """
+    chosen = {column.pk: column for column in columns}
+    among_ids = {column.pk for column in among}
+    current = Placement.objects.filter(
+        resource=resource, column_id__in=among_ids, state=PlacementState.ACTIVE
+    ).select_related("column", "resource")
+    current_ids = set()
+    for placement in current:
+        current_ids.add(placement.column_id)
+        if placement.column_id not in chosen:
+            remove_placement(placement, user)
+    for pk, column in chosen.items():
+        if pk not in current_ids:
+            place(resource, column, user)
+
+
+def site_shows(gov_site, resource):
+    """Whether ``gov_site`` is online and one of its live columns shows ``resource``.
+
+    Only then does its ``/content/<id>/`` answer 200, so only then may another page
+    link there (canonical and related links, issue 8).
+    """
+    if gov_site is None or gov_site.status != registry.SiteStatus.ONLINE:
+        return False
+    home = site_home(gov_site)
+    if home is None:
+        return False
+    columns = list(ColumnPage.objects.descendant_of(home).live().public().only("pk"))
+    return bool(column_ids_showing(resource, among=[c.pk for c in columns]))
+
+
+def columns_requiring_acceptance(columns):
+    """Ids of ``columns`` (pages or ids) whose pushes wait for the site's acceptance
+    (推送须经本站接收)."""
+    wanted = {getattr(column, "pk", column) for column in columns}
+    marked = ColumnDistributionSettings.objects.filter(requires_acceptance=True)
+    return set(marked.values_list("column_id", flat=True)) & wanted
+
+
+def pending_count_for_user(user):
+    """How many pushes wait for ``user``'s acceptance (menu badge, dashboard panel).
+
+    Asked on every admin page: a supervisor (every site) counts all pending rows
+    instead of OR-ing one path prefix per site.
+    """
+    if registry.is_supervisor(user):
+        return Placement.objects.filter(state=PlacementState.PENDING).count()
+    return pending_placements_for_user(user).count()

@@ -9,7 +9,9 @@ naming another site's column fails validation before the service is even called
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from jiyue.library.admin_forms import restrict_field
 from jiyue.registry import services as registry
 
 from .models import ColumnPage, ColumnType
@@ -27,11 +29,16 @@ def columns_of_sites(gov_sites):
     for path in roots:
         path_q |= Q(path__startswith=path)
     columns = ColumnPage.objects.filter(path_q).order_by("path")
+    # Every site root has the same path length (the sites' home pages sit at one
+    # depth), so a column's site is a dict lookup on its path prefix; only the ids and
+    # paths are read, the queryset itself stays lazy.
+    lengths = sorted({len(path) for path in roots})
     site_of = {}
-    for column in columns:
-        for path, site in roots.items():
-            if column.path.startswith(path):
-                site_of[column.pk] = site
+    for pk, path in columns.values_list("pk", "path"):
+        for length in lengths:
+            site = roots.get(path[:length])
+            if site is not None:
+                site_of[pk] = site
                 break
     return columns, site_of
 
@@ -97,3 +104,14 @@ class PushForm(forms.Form):
             raise forms.ValidationError(_("请至少选择一个栏目。"))
         cleaned["all_columns"] = chosen
         return cleaned
+
+
+class ColumnRecordForm(WagtailAdminModelForm):
+    """Form of a per-column record (subscription rule, distribution settings): the
+    ``column`` field accepts only columns of the user's own sites (rule: PLATFORM-7)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            columns, _site_of = columns_of_sites(registry.sites_for_user(self.for_user))
+            restrict_field(self, "column", columns)

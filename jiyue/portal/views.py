@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from jiyue.library import services as library
 from jiyue.library.services import ResourceType, Validity
-from jiyue.registry.services import serving_host
+from jiyue.registry.services import SiteStatus, serving_host
 
 from . import metadata, sitemaps
+from .distribution import site_shows, sites_showing
 from .models import ColumnPage
 from .services import (
     column_showing_on_site,
@@ -134,17 +135,31 @@ def redirect_to_canonical(page, request, serve_args, serve_kwargs):
     return None
 
 
-def canonical_url(request, resource):
-    """The detail URL on the owner site's host (canonical; rule: LIB-3)."""
-    host = serving_host(resource.owner_site.primary_domain)
-    return host_url(request, host) + content_path(resource.pk)
+def _detail_url(request, gov_site, resource):
+    return host_url(request, serving_host(gov_site.primary_domain)) + content_path(resource.pk)
+
+
+def canonical_url(request, resource, home=None):
+    """The detail URL on the owner site's host (canonical; rule: LIB-3).
+
+    Only when the owner site shows the resource (else that URL answers 404): then the
+    page of the site being read (``home``) is its own canonical URL (issue 8).
+    """
+    if site_shows(resource.owner_site, resource) or home is None:
+        return _detail_url(request, resource.owner_site, resource)
+    return _site_base_url(request, home) + content_path(resource.pk)
 
 
 def _link_on_site(request, resource, home, columns=None):
-    """This site's detail URL of ``resource`` if the site shows it, else its canonical URL."""
+    """A URL of ``resource`` that answers: this site's page if it shows it, else the
+    owner site's, else another online site's that shows it; None if none does."""
     if column_showing_on_site(resource, home, columns) is not None:
         return content_path(resource.pk)
-    return canonical_url(request, resource)
+    if site_shows(resource.owner_site, resource):
+        return _detail_url(request, resource.owner_site, resource)
+    for gov_site in sites_showing(resource).filter(status=SiteStatus.ONLINE).order_by("pk"):
+        return _detail_url(request, gov_site, resource)
+    return None
 
 
 def resource_detail(request, home, resource_id):
@@ -183,7 +198,7 @@ def resource_detail(request, home, resource_id):
         "resource": resource,
         "meta_page_kind": metadata.ARTICLE,
         "crumb_title": resource.title,
-        "canonical_url": canonical_url(request, resource),
+        "canonical_url": canonical_url(request, resource, home),
         "related": related,
         "attachments": list(resource.attachments.select_related("document")),
         "guide_rows": guide_rows(resource),

@@ -10,11 +10,14 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jiyue.library import services as library
+from jiyue.library.admin_forms import RESOURCE_FORM_EXTENSIONS_HOOK
 from jiyue.library.admin_isolation import (
     ColumnRecordPolicy,
     ScopedSnippetChooserViewSet,
@@ -22,8 +25,11 @@ from jiyue.library.admin_isolation import (
     scoped_delete_bulk_action,
 )
 from jiyue.library.admin_views import RESOURCE_HEADER_BUTTONS_HOOK
+from jiyue.registry import services as registry
 
-from . import admin_distribution
+from . import admin_distribution, distribution
+from .admin_placement import column_placement_extension
+from .forms import ColumnRecordForm
 from .models import ColumnDistributionSettings, ColumnSubscription
 from .views import redirect_to_canonical
 
@@ -32,18 +38,29 @@ for _model in (ColumnSubscription, ColumnDistributionSettings):
     register_permission_policy(_model, ColumnRecordPolicy(_model), exact_class=True)
 
 
-class SubscriptionViewSet(ScopedViewSetMixin, SnippetViewSet):
+class ColumnRecordViewSetMixin:
+    """The model's own panels, with a form that accepts only the user's columns."""
+
+    def get_edit_handler(self):
+        panels = extract_panel_definitions_from_model_class(
+            self.model, exclude=self.get_exclude_form_fields()
+        )
+        return ObjectList(panels, base_form_class=ColumnRecordForm).bind_to_model(self.model)
+
+
+class SubscriptionViewSet(ColumnRecordViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = ColumnSubscription
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "rss"
     list_display = ["__str__", "column", "active"]
 
 
-class DistributionSettingsViewSet(ScopedViewSetMixin, SnippetViewSet):
+class DistributionSettingsViewSet(ColumnRecordViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = ColumnDistributionSettings
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "cog"
     list_display = ["column", "requires_acceptance"]
+    list_filter = ["requires_acceptance"]
 
 
 class DistributionGroup(SnippetViewSetGroup):
@@ -75,9 +92,43 @@ def register_portal_admin_urls():
     ]
 
 
+class PendingMenuItem(MenuItem):
+    """待接收 with the number of pushes waiting for the user's sites, e.g. 待接收（3）."""
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        count = distribution.pending_count_for_user(request.user)
+        if count:
+            component.label = _("待接收（%(count)d）") % {"count": count}
+        return component
+
+
 @hooks.register("register_admin_menu_item")
 def register_pending_menu_item():
-    return MenuItem(_("待接收"), reverse("portal_admin:pending"), icon_name="tasks", order=151)
+    return PendingMenuItem(
+        _("待接收"), reverse("portal_admin:pending"), icon_name="tasks", order=151
+    )
+
+
+class PendingPushesPanel(Component):
+    """Dashboard panel: pushes waiting for acceptance on the editor's sites (待接收)."""
+
+    name = "jiyue_pending_pushes"
+    order = 90
+    template_name = "portal/admin/pending_panel.html"
+
+    def __init__(self, count):
+        self.count = count
+
+    def get_context_data(self, parent_context=None):
+        return {"count": self.count, "url": reverse("portal_admin:pending")}
+
+
+@hooks.register("construct_homepage_panels")
+def pending_pushes_panel(request, panels):
+    """Every editor of a site (and the supervisor) sees how many pushes wait for them."""
+    if registry.sites_for_user(request.user).exists():
+        panels.append(PendingPushesPanel(distribution.pending_count_for_user(request.user)))
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -93,6 +144,8 @@ def distribution_listing_button(snippet, user, next_url=None):
 
 
 hooks.register(RESOURCE_HEADER_BUTTONS_HOOK, admin_distribution.resource_header_buttons)
+# 发布栏目 in every resource form: the library knows no columns (issue 8).
+hooks.register(RESOURCE_FORM_EXTENSIONS_HOOK, column_placement_extension)
 
 
 @hooks.register("register_log_actions")

@@ -56,6 +56,12 @@ class Organization(models.Model):
         blank=True,
         help_text=_("GB/T 2260 六位行政区划代码，如北京市 110000、海淀区 110108。"),
     )
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        help_text=_("18位统一社会信用代码，用于编制政府信息的索引号。"),
+    )
     is_supervisor = models.BooleanField(
         _("是主管单位"),
         default=False,
@@ -88,6 +94,11 @@ class Organization(models.Model):
             len(self.division_code) == 6 and self.division_code.isdigit()
         ):
             raise ValidationError({"division_code": _("行政区划代码应为6位数字。")})
+        if self.credit_code:
+            try:
+                self.credit_code = validators.validate_credit_code(self.credit_code)
+            except ValidationError as exc:
+                raise ValidationError({"credit_code": exc.messages}) from exc
         node = self.parent
         while node is not None:
             if self.pk and node.pk == self.pk:

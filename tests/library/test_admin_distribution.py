@@ -115,8 +115,8 @@ def test_supervisor_pushes_to_every_district_column_of_a_type(city, client):
         distribution_url(news),
         {
             "action": "push",
-            "district_column_type": ColumnType.NEWS,
-            "columns": [city.portal_policies.pk],
+            "push-district_column_type": ColumnType.NEWS,
+            "push-columns": [city.portal_policies.pk],
         },
     )
     assert response.status_code == 302
@@ -131,7 +131,7 @@ def test_editor_cannot_push(city, client):
     news = city.published(title="发改委动态")
     client.force_login(city.fgw_editor)
     response = client.post(
-        distribution_url(news), {"action": "push", "columns": [city.district_news.pk]}
+        distribution_url(news), {"action": "push", "push-columns": [city.district_news.pk]}
     )
     assert response.status_code == 302
     assert not Placement.objects.filter(resource=news).exists()

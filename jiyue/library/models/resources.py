@@ -361,6 +361,22 @@ class Resource(
 
     # --- display -------------------------------------------------------------
 
+    HELD_STATUS = _("待政策发布")
+
+    @property
+    def is_held(self):
+        """An approved interpretation waiting for its policy (rule: INTERP-1)."""
+        if self.live or self.resource_type != ResourceType.INTERPRETATION or not self.pk:
+            return False
+        return hasattr(self, "held_release")
+
+    @property
+    def status_string(self):
+        """Wagtail's status, or 待政策发布 for a held interpretation (not 草稿)."""
+        if self.is_held:
+            return self.HELD_STATUS
+        return super().status_string
+
     @property
     def approved_schedule(self):
         # From ResourceQuerySet.annotate_listing_states when the list asked for it.

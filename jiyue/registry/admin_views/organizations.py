@@ -21,13 +21,14 @@ class OrganizationViewSet(ScopedModelViewSet):
     menu_order = 100
     list_display = ["name", "org_type", "parent", "division_code", "is_supervisor"]
     list_filter = ["org_type", "is_supervisor"]
-    search_fields = ["name", "short_name", "division_code"]
+    search_fields = ["name", "short_name", "division_code", "credit_code"]
     inspect_view_fields = [
         "name",
         "short_name",
         "org_type",
         "parent",
         "division_code",
+        "credit_code",
         "is_supervisor",
         "address",
         "phone",
@@ -40,6 +41,7 @@ class OrganizationViewSet(ScopedModelViewSet):
             FieldPanel("org_type"),
             FieldPanel("parent"),
             FieldPanel("division_code"),
+            FieldPanel("credit_code"),
             FieldPanel("is_supervisor"),
             MultiFieldPanel(
                 [FieldPanel("address"), FieldPanel("phone"), FieldPanel("postcode")],
