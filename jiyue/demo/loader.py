@@ -17,6 +17,7 @@ there and nothing is created (:func:`is_loaded`).
 """
 
 import datetime
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -29,18 +30,36 @@ from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from jiyue.library import services as library
-from jiyue.library.services import GuideItemType, GuideScope, ResourceType, Validity
+from jiyue.library.services import (
+    GuideItemType,
+    GuideScope,
+    ResourceType,
+    ShareScope,
+    Validity,
+)
 from jiyue.portal import services as distribution
-from jiyue.portal.services import ColumnPage, ColumnSubscription, FooterSettings, HomePage
+from jiyue.portal.services import (
+    ColumnPage,
+    ColumnSubscription,
+    FooterSettings,
+    HeaderSettings,
+    HomePage,
+    Placement,
+    PlacementState,
+    PlacementVia,
+)
 from jiyue.registry import services as registry
 
-from . import builtin, city
+from . import builtin, city, history
 from .sources import BEIJING, Item, SharedData
 
 # How much of the shared data each site shows.
-POLICIES_PER_SITE = 4
-REPOSTS_PER_SITE = 8
-PORTAL_REPOSTS = 18
+POLICIES_PER_SITE = 12
+REPOSTS_PER_SITE = 40
+PORTAL_REPOSTS = 60
+# Columns of reposted documents (转载): listed only in their own column, never in the
+# grouping column above, which holds the organization's own documents.
+REPOST_COLUMNS = ("upper_documents", "other_regions", "work_reports")
 INTERPRETATIONS_PER_SITE = 3
 INTERPRETATION_WORDS = ("一图读懂", "图解", "解读", "问答")
 
@@ -49,7 +68,9 @@ COLUMN_RESOURCE_TYPE = {
     "news": ResourceType.NEWS,
     "notices": ResourceType.NOTICE,
     "policy": ResourceType.POLICY,
-    "work_reports": ResourceType.NEWS,
+    "work_reports": ResourceType.POLICY,
+    "upper_documents": ResourceType.POLICY,
+    "other_regions": ResourceType.POLICY,
     "interpretation": ResourceType.INTERPRETATION,
     "response": ResourceType.RESPONSE,
     "consult": ResourceType.RESPONSE,
@@ -109,8 +130,12 @@ def conflicts():
     return names
 
 
-def load_demo(data_dir=None, now=None):
-    """Create the demo city unless it exists; return what happened."""
+def load_demo(data_dir=None, now=None, history_scale=1.0):
+    """Create the demo city unless it exists; return what happened.
+
+    ``history_scale``: how much of the generated history (jiyue.demo.history) to load;
+    1.0, the default, is several years and hundreds of items per site.
+    """
     started = time.monotonic()
     if is_loaded():
         return LoadResult(created=False)
@@ -134,6 +159,7 @@ def load_demo(data_dir=None, now=None):
             open_site_by_application(gov_site, editors[spec.key], supervisor, admin)
             registry.editors_group(gov_site).user_set.add(editors[spec.key])
             configure_footer(gov_site, spec, orgs[spec.organization])
+            configure_header(gov_site, spec)
             sites[spec.key] = gov_site
         pages = resources = 0
         # Sites with topic words choose their shared documents first; the portal takes
@@ -142,10 +168,17 @@ def load_demo(data_dir=None, now=None):
         # reference index ("usage") has nothing to record for them.
         with disable_reference_index_auto_update():
             for spec in sorted(city.SITES, key=lambda s: not s.policy_words):
-                built = build_site_content(sites[spec.key], spec, shared, now, editors[spec.key])
+                built = build_site_content(
+                    sites[spec.key],
+                    spec,
+                    shared,
+                    now,
+                    editors[spec.key],
+                    history_scale=history_scale,
+                )
                 pages += built[0]
                 resources += built[1]
-            subscribe_district_columns(orgs)
+            subscribe_district_columns(orgs, sites)
             resources += push_city_notice(orgs, sites, supervisor, now)
     return LoadResult(
         created=True,
@@ -286,7 +319,15 @@ def configure_footer(gov_site, spec, org):
 # --- Content ---------------------------------------------------------------------------
 
 
-def build_site_content(gov_site, spec, shared, now, editor):
+def configure_header(gov_site, spec):
+    """The site's header identity: its colour and text mark (HeaderSettings)."""
+    header = HeaderSettings.for_site(gov_site.wagtail_site)
+    header.colour = spec.colour
+    header.mark_text = spec.mark_text
+    header.save()
+
+
+def build_site_content(gov_site, spec, shared, now, editor, *, history_scale=1.0):
     """Home page texts, the column tree and its resources; returns (pages, resources)."""
     home = gov_site.wagtail_site.root_page.specific
     assert isinstance(home, HomePage)
@@ -310,7 +351,13 @@ def build_site_content(gov_site, spec, shared, now, editor):
             builder=builder,
         )
     builder.add_interpretations()
+    builder.import_bulk(history.site_history(spec, *_names(gov_site), now, scale=history_scale))
     return pages, builder.count
+
+
+def _names(gov_site):
+    org = gov_site.organization
+    return org.name, org.short_name or org.name
 
 
 def _placeholders(gov_site, spec, now):
@@ -329,12 +376,16 @@ def _shared_items(spec, shared):
     if not shared.available:
         return {}
     items = {}
+    # Full texts of the State Council and its ministries: 上级文件; of other provinces
+    # (Shandong), and other governments' titles: 外省市政策 (rule: PUB-4, PUB-6).
     policies = []
     if spec.policy_words is not None:
-        policies += shared.take_policies(spec.policy_words, POLICIES_PER_SITE)
+        policies = shared.take_policies(spec.policy_words, POLICIES_PER_SITE)
+    items["upper_documents"] = [p for p in policies if p.central]
     limit = PORTAL_REPOSTS if spec.policy_words == () else REPOSTS_PER_SITE
-    policies += shared.take_titles(spec.repost_words, limit, exclude=INTERPRETATION_WORDS)
-    items["policy"] = policies
+    items["other_regions"] = [p for p in policies if not p.central] + shared.take_titles(
+        spec.repost_words, limit, exclude=INTERPRETATION_WORDS
+    )
     if "work_reports" in spec.extra_columns:
         items["work_reports"] = shared.work_reports()
     return items
@@ -367,14 +418,19 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now, bui
             _builtin_item(entry, placeholders, now)
             for entry in builtin.ITEMS.get(column_spec.key, [])
         ]
-    # A column and the grouping columns above it list its items (rule: DESIGN-4).
-    shown_in = [column, *path]
+    # A column and the grouping columns above it list its items (rule: DESIGN-4);
+    # reposts only their own column.
+    shown_in = [column] if column_spec.key in REPOST_COLUMNS else [column, *path]
+    builder.placed_in[column_spec.key] = shown_in
     if column_spec.key == "interpretation":
         builder.interpretation_items = items
         builder.interpretation_columns = shown_in
     else:
+        reposts = [i for i in items if i.issuing_organ]
         for item in sorted(items, key=lambda i: i.pub_date):
-            builder.add(item, column_spec.key, shown_in)
+            if not item.issuing_organ:
+                builder.add(item, column_spec.key, shown_in)
+        builder.reposts += [(item, column_spec.key) for item in reposts]
     for child in column_spec.children:
         created += _add_column(
             column,
@@ -399,6 +455,8 @@ class _SiteContent:
         self.now = now
         self.org = gov_site.organization
         self.columns = {}
+        self.placed_in = {}  # column key → the columns that list its items
+        self.reposts = []  # (Item, column key), imported in bulk with the history
         self.policies = []
         self.interpretation_items = []
         self.interpretation_columns = []
@@ -506,11 +564,96 @@ class _SiteContent:
             library.publish_now(policy, user=self.editor)
             self.place(policy, columns)
 
+    def import_bulk(self, history_items):
+        """The reposts and the generated history, through the library's bulk import.
 
-def subscribe_district_columns(orgs):
-    """Each district's 上级文件 shows every city policy document (rule: LIB-3)."""
+        Older information reaches a real site the same way, by migration into the
+        library (``import_resources``), not one editor form at a time. Reposts carry
+        their real issuer and original link (rule: PUB-4) and are 不予共享, so no
+        subscription rule shows them elsewhere.
+        """
+        rows, columns_of = [], []
+        for item, key in self.reposts:
+            rows.append(self.import_row(item, COLUMN_RESOURCE_TYPE[key], repost=True))
+            columns_of.append(self.placed_in[key])
+        for entry in history_items:
+            if entry.column not in self.placed_in:
+                continue
+            item = Item(
+                title=entry.title,
+                pub_date=entry.pub_date,
+                source=self.org.name,
+                body_html=_html(entry.paragraphs),
+                summary=entry.paragraphs[0][:200],
+                doc_no=entry.doc_no,
+                theme=entry.theme,
+            )
+            rows.append(self.import_row(item, COLUMN_RESOURCE_TYPE[entry.column]))
+            columns_of.append(self.placed_in[entry.column])
+        if not rows:
+            return
+        lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+        result = library.import_lines(lines, publish=True, user=self.editor, source="demo")
+        placements = [
+            Placement(
+                resource=resource,
+                column=column,
+                state=PlacementState.ACTIVE,
+                via=PlacementVia.EXPLICIT,
+                created_by=self.editor,
+            )
+            for resource in result.resources
+            for column in columns_of[resource._import_line - 1]
+        ]
+        Placement.objects.bulk_create(placements, batch_size=500)
+        self.count += len(rows)
+
+    def import_row(self, item, resource_type, repost=False):
+        row = {
+            "resource_type": resource_type,
+            "title": item.title[:255],
+            "summary": item.summary,
+            "body": item.body_html,
+            "source_org": str(self.org.pk),
+            "owner_site": str(self.gov_site.pk),
+            "author": item.author[:100],
+            "keywords": item.keywords[:255],
+            "pub_date": item.pub_date.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
+        }
+        if item.theme:
+            row["theme"] = item.theme
+        if resource_type == ResourceType.POLICY:
+            row.update(
+                doc_no=item.doc_no,
+                issuing_organ=(item.issuing_organ or self.org.name)[:200],
+                written_date=item.pub_date.date().isoformat(),
+            )
+        if repost:
+            # rule: PUB-4 — the real issuer and the original address, never ours.
+            row.update(
+                issuing_organ=item.issuing_organ[:200],
+                source_url=item.source_url,
+                share_scope=ShareScope.NONE,
+            )
+        return row
+
+
+def subscribe_district_columns(orgs, sites):
+    """Each district's 上级文件 shows every city policy document (rule: LIB-3).
+
+    Reposts are 不予共享 (ShareScope.NONE), so no rule ever shows another government's
+    document as a city one.
+    """
     city_orgs = [orgs[name] for name in CITY_POLICY_SOURCES]
-    for column in ColumnPage.objects.filter(slug="sjwj"):
+    district_roots = [
+        sites[spec.key].wagtail_site.root_page
+        for spec in city.SITES
+        if "district" in spec.extra_columns
+    ]
+    columns = []
+    for root in district_roots:
+        columns += list(ColumnPage.objects.descendant_of(root).filter(slug="sjwj"))
+    for column in columns:
         rule = ColumnSubscription.objects.create(
             column=column,
             name="市级政策文件",

@@ -47,6 +47,12 @@ class Item:
     summary: str = ""
     tags: tuple = field(default_factory=tuple)
     doc_no: str = ""  # 文号 of a policy document, when the text carries one
+    # A repost (转载) of another government's document: its real issuer (发文机关) and
+    # original address (原文链接). Empty for the site's own items.
+    issuing_organ: str = ""
+    source_url: str = ""
+    central: bool = False  # issued by the State Council or a ministry (上级文件)
+    theme: str = ""  # theme (主题分类) name
 
 
 # --- Helpers -------------------------------------------------------------------------
@@ -207,6 +213,7 @@ def policy_documents(data_dir):
             if not body:
                 continue
             doc_no = _DOC_NO_RE.search(text[:300])
+            origin = (row.get("Policy Source") or "").strip()
             items.append(
                 Item(
                     title=title,
@@ -215,6 +222,9 @@ def policy_documents(data_dir):
                     body_html=body,
                     tags=(title,),
                     doc_no=doc_no.group(1) if doc_no else "",
+                    issuing_organ=source,
+                    source_url=origin if origin.startswith(("http://", "https://")) else "",
+                    central=row.get("table") == "Central Policies Table",
                 )
             )
     items.sort(key=lambda item: item.pub_date, reverse=True)
@@ -249,14 +259,17 @@ def work_reports(data_dir, limit=5):
     items = []
     for delivered, row in rows[:limit]:
         lines = row["content"].splitlines()
-        note = f'<p>来源：<a href="{escape(row.get("url", ""))}">维基文库</a></p>'
+        url = (row.get("url") or "").strip()
         items.append(
             Item(
                 title=f"{delivered.year}年国务院政府工作报告",
                 pub_date=delivered,
                 source="中华人民共和国国务院",
-                body_html=paragraphs_html(lines, note=note if row.get("url") else ""),
+                body_html=paragraphs_html(lines),
                 keywords="政府工作报告，国务院",
+                issuing_organ="中华人民共和国国务院",
+                source_url=url if url.startswith(("http://", "https://")) else "",
+                central=True,
             )
         )
     return items
@@ -301,19 +314,55 @@ def document_titles(data_dir):
     return titles
 
 
+# The organ that issued a document, from its title: the words before its first 关于.
+_ISSUER_RE = re.compile(
+    r"^([\u4e00-\u9fa5 （）()]{2,60}?(?:人民政府|办公厅|办公室|委员会|政府|厅|局|委|院|部|会))关于"
+)
+
+
+_ISSUER_VERB_RE = re.compile("批转|转发|印发|贯彻|落实|执行|关于")
+_ISSUER_ENDINGS = ("人民政府", "办公厅", "办公室", "委员会", "政府", "厅", "局", "委", "院", "部")
+
+
+def title_issuer(title, organ):
+    """The issuing organ of a document of ``organ``'s library, from its title.
+
+    ``金山区人民政府办公室关于…`` in Shanghai's library → ``上海市金山区人民政府办公室``;
+    ``市科委关于…`` → ``上海市科委``; a title that names no organ (a regulation such as
+    ``四川省水资源调度管理办法``) → the government of the library, ``organ``.
+    """
+    match = _ISSUER_RE.match(title)
+    if not match:
+        return organ
+    issuer = match.group(1).strip()
+    # …批转/转发/印发/贯彻…关于: the organ before the verb issued it.
+    issuer = _ISSUER_VERB_RE.split(issuer)[0].strip()
+    if not issuer.endswith(_ISSUER_ENDINGS):
+        return organ
+    region = organ.removesuffix("人民政府")  # 上海市, 四川省 …
+    if region[:2] in issuer:
+        return issuer
+    if issuer[0] in "省市" and not issuer.startswith(("市场", "省级")):
+        issuer = issuer[1:]
+    return region + issuer
+
+
 def reposted_item(entry):
-    """A repost of a document known only by title: our own wording and a link to it."""
+    """A repost of a document known only by title: our own wording, the real issuer and
+    the original address in their own fields (not in the body)."""
+    issuer = title_issuer(entry.title, entry.organ)
     body = (
-        f"<p>{escape(entry.organ)}于{entry.pub_date:%Y年%m月%d日}发布《{escape(entry.title)}》。"
-        "本站转载该文件目录信息，全文请查阅原文。</p>"
-        f'<p>原文链接：<a href="{escape(entry.url)}">{escape(entry.url)}</a></p>'
+        f"<p>{escape(issuer)}于{entry.pub_date:%Y年%m月%d日}发布《{escape(entry.title)}》。"
+        "本站转载该文件的目录信息，供参考借鉴；全文以原文链接所载为准。</p>"
     )
     return Item(
         title=entry.title,
         pub_date=entry.pub_date,
-        source=f"{entry.organ}门户网站",
+        source=issuer,
         body_html=body,
-        summary=f"转载{entry.organ}发布的文件目录信息。",
+        summary=f"转载{issuer}发布的文件目录信息。",
+        issuing_organ=issuer,
+        source_url=entry.url,
     )
 
 

@@ -77,6 +77,7 @@ COMMON_PANELS = [
     FieldRowPanel([FieldPanel("source_org"), FieldPanel("owner_site")]),
     FieldRowPanel([FieldPanel("author"), FieldPanel("pub_date")]),
     FieldPanel("keywords"),
+    FieldPanel("source_url"),
     FieldRowPanel([FieldPanel("theme"), FieldPanel("resource_class")]),
     FieldPanel("share_scope"),
     FieldPanel("image"),

@@ -21,12 +21,22 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--history-scale",
+            type=float,
+            default=1.0,
+            help=gettext_lazy(
+                "载入的往年信息的比例（默认 1，即数年、每个网站数百条；测试用较小的值）。"
+            ),
+        )
+        parser.add_argument(
             "--port", default="8000", help=gettext_lazy("打印网址时使用的端口（默认 8000）。")
         )
 
-    def handle(self, *args, data_dir=None, port="8000", **options):
+    def handle(self, *args, data_dir=None, port="8000", history_scale=1.0, **options):
+        if not 0 <= history_scale <= 1:
+            raise CommandError(_("--history-scale 应在 0 到 1 之间。"))
         try:
-            result = self.result = loader.load_demo(data_dir=data_dir)
+            result = self.result = loader.load_demo(data_dir=data_dir, history_scale=history_scale)
         except loader.DemoConflict as exc:
             raise CommandError(str(exc)) from exc
         if result.created:
