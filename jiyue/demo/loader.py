@@ -338,7 +338,7 @@ def build_site_content(gov_site, spec, shared, now, editor, *, history_scale=1.0
 
     builder = _SiteContent(gov_site, spec, editor, now)
     placeholders = _placeholders(gov_site, spec, now)
-    extra = _shared_items(spec, shared)
+    extra = _shared_items(spec, shared, history_scale)
     pages = 0
     for column_spec in city.COLUMN_TREE:
         pages += _add_column(
@@ -371,8 +371,12 @@ def _placeholders(gov_site, spec, now):
     }
 
 
-def _shared_items(spec, shared):
-    """The shared-data items of one site, by column key."""
+def _scaled(count, scale, minimum):
+    return max(minimum, round(count * scale))
+
+
+def _shared_items(spec, shared, scale=1.0):
+    """The shared-data items of one site, by column key (fewer at a smaller ``scale``)."""
     if not shared.available:
         return {}
     items = {}
@@ -380,9 +384,12 @@ def _shared_items(spec, shared):
     # (Shandong), and other governments' titles: 外省市政策 (rule: PUB-4, PUB-6).
     policies = []
     if spec.policy_words is not None:
-        policies = shared.take_policies(spec.policy_words, POLICIES_PER_SITE)
+        policies = shared.take_policies(spec.policy_words, _scaled(POLICIES_PER_SITE, scale, 4))
     items["upper_documents"] = [p for p in policies if p.central]
-    limit = PORTAL_REPOSTS if spec.policy_words == () else REPOSTS_PER_SITE
+    if spec.policy_words == ():
+        limit = _scaled(PORTAL_REPOSTS, scale, 18)
+    else:
+        limit = _scaled(REPOSTS_PER_SITE, scale, 8)
     items["other_regions"] = [p for p in policies if not p.central] + shared.take_titles(
         spec.repost_words, limit, exclude=INTERPRETATION_WORDS
     )
@@ -413,7 +420,9 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now, bui
     builder.columns[column_spec.key] = column
     created = 1
     items = list(extra.get(column_spec.key, []))
-    if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY):
+    # A district's 上级文件 is filled by its subscription to the city's documents.
+    subscribed = column_spec.key == "upper_documents" and "district" in site_spec.extra_columns
+    if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY) and not subscribed:
         items += [
             _builtin_item(entry, placeholders, now)
             for entry in builtin.ITEMS.get(column_spec.key, [])
@@ -518,6 +527,9 @@ class _SiteContent:
 
     def add(self, item, key, columns):
         resource_type = COLUMN_RESOURCE_TYPE.get(key, DEFAULT_RESOURCE_TYPE)
+        if key in REPOST_COLUMNS:
+            # Only a column's own note (栏目说明) reaches here; reposts are imported.
+            resource_type = ResourceType.NOTICE
         resource = self.create(item, resource_type)
         if resource_type == ResourceType.POLICY:
             # Policies are published in add_interpretations, some with their
@@ -532,16 +544,10 @@ class _SiteContent:
         """Publish the policies; the newest few together with an interpretation.
 
         rule: INTERP-1, INTERP-2 — the interpretation is approved first and held, and
-        released in the same transaction as its policy. The portal's oldest policy is
-        marked 已废止 so the validity banner shows (rule: PUB-5).
+        released in the same transaction as its policy.
         """
         newest = sorted(self.policies, key=lambda pair: pair[0].pub_date, reverse=True)
         interpreted = newest[:INTERPRETATIONS_PER_SITE] if self.interpretation_items else []
-        if self.spec.key == "beijing" and len(newest) > 1:
-            oldest = newest[-1][0]
-            type(oldest).objects.filter(pk=oldest.pk).update(validity=Validity.REPEALED)
-            oldest.validity = Validity.REPEALED
-            oldest.save_revision(user=self.editor, clean=False)
         for number, (policy, columns) in enumerate(interpreted):
             template = self.interpretation_items[number % len(self.interpretation_items)]
             type(policy).objects.filter(pk=policy.pk).update(needs_interpretation=True)
@@ -592,6 +598,19 @@ class _SiteContent:
             columns_of.append(self.placed_in[entry.column])
         if not rows:
             return
+        if self.spec.key == "beijing":
+            # The portal's oldest own policy is 已废止, so the validity banner shows
+            # (rule: PUB-5).
+            oldest = next(
+                (
+                    r
+                    for r in rows
+                    if r["resource_type"] == ResourceType.POLICY and not r.get("source_url")
+                ),
+                None,
+            )
+            if oldest is not None:
+                oldest["validity"] = Validity.REPEALED
         lines = [json.dumps(row, ensure_ascii=False) for row in rows]
         result = library.import_lines(lines, publish=True, user=self.editor, source="demo")
         placements = [

@@ -191,7 +191,8 @@ def chinese_title(text):
 
 
 def policy_documents(data_dir):
-    """Policy documents whose Chinese title and issuing organ can be told from the data."""
+    """Policy documents whose Chinese title, issuing organ and original address can be
+    told from the data."""
     path = Path(data_dir) / "central-shandong-policies" / "policies.jsonl"
     if not path.is_file():
         return []
@@ -214,6 +215,8 @@ def policy_documents(data_dir):
                 continue
             doc_no = _DOC_NO_RE.search(text[:300])
             origin = (row.get("Policy Source") or "").strip()
+            if not origin.startswith(("http://", "https://")):
+                continue  # a repost needs its original address (rule: PUB-4)
             items.append(
                 Item(
                     title=title,
@@ -223,7 +226,7 @@ def policy_documents(data_dir):
                     tags=(title,),
                     doc_no=doc_no.group(1) if doc_no else "",
                     issuing_organ=source,
-                    source_url=origin if origin.startswith(("http://", "https://")) else "",
+                    source_url=origin,
                     central=row.get("table") == "Central Policies Table",
                 )
             )

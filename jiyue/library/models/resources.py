@@ -264,6 +264,19 @@ class Resource(
         self._apply_type_defaults()
         return super().save(*args, **kwargs)
 
+    @property
+    def is_repost(self):
+        """A reposted or migrated item (转载): it carries its original address."""
+        return bool(self.source_url)
+
+    @property
+    def content_source(self):
+        """来源 (ContentSource): the publishing organization, or for a repost the original
+        issuer (rule: PUB-4, META-2)."""
+        if self.source_url and self.issuing_organ:
+            return self.issuing_organ
+        return self.source_org.name if self.source_org_id else ""
+
     def clean(self):
         super().clean()
         errors = {}
