@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from jiyue.library.models import ApiToken, Resource, ResourceType
 
@@ -38,9 +39,7 @@ def test_source_url_round_trips_through_the_api(city, client):
     assert response.json()["source_url"] == ORIGINAL
     resource = Resource.objects.get(pk=response.json()["id"])
     assert resource.source_url == ORIGINAL
-    live = city.published(
-        title="转载件", resource_type=ResourceType.POLICY, source_url=ORIGINAL
-    )
+    live = city.published(title="转载件", resource_type=ResourceType.POLICY, source_url=ORIGINAL)
     assert client.get(f"{URL}{live.pk}").json()["source_url"] == ORIGINAL
     listed = {i["id"]: i for i in client.get(URL).json()["items"]}
     assert listed[live.pk]["source_url"] == ORIGINAL
@@ -96,3 +95,12 @@ def test_own_item_keeps_its_organization_as_source(city):
     own = city.published(title="本单位文件", resource_type=ResourceType.POLICY)
     assert not own.is_repost
     assert own.content_source == city.fgw.name
+
+
+def test_admin_form_has_the_source_url_field(city, client):
+    client.force_login(city.fgw_editor)
+    for model in ("policyresource", "newsresource"):
+        add = client.get(reverse(f"wagtailsnippets_library_{model}:add"))
+        assert add.status_code == 200
+        assert 'name="source_url"' in add.content.decode()
+        assert "原文链接" in add.content.decode()
