@@ -387,7 +387,7 @@ def _shared_items(spec, shared, scale=1.0):
         policies = shared.take_policies(spec.policy_words, _scaled(POLICIES_PER_SITE, scale, 4))
     items["upper_documents"] = [p for p in policies if p.central]
     if spec.policy_words == ():
-        limit = _scaled(PORTAL_REPOSTS, scale, 18)
+        limit = _scaled(PORTAL_REPOSTS, scale, 24)  # more than one list page
     else:
         limit = _scaled(REPOSTS_PER_SITE, scale, 8)
     items["other_regions"] = [p for p in policies if not p.central] + shared.take_titles(
