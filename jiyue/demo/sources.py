@@ -296,6 +296,24 @@ class Title:
     url: str
     organ: str
     pub_date: datetime.datetime
+    doc_no: str = ""
+
+
+# "发文字号：沪科〔2023〕292号" → "沪科〔2023〕292号"
+_DOC_NO_PREFIX_RE = re.compile(r"^[^〔\[(（]*?[:：]\s*")
+
+
+def document_numbers(folder):
+    """``{original URL: 文号}`` from the document-number sets (same libraries)."""
+    numbers = {}
+    for path in sorted(Path(folder).glob("docnumbers_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                number = _DOC_NO_PREFIX_RE.sub("", (row.get("doc_number") or "").strip())
+                url = (row.get("url") or "").strip()
+                if url and number and "号" in number and len(number) <= 60:
+                    numbers[url] = number
+    return numbers
 
 
 def document_titles(data_dir):
@@ -304,6 +322,7 @@ def document_titles(data_dir):
     if not folder.is_dir():
         return []
     titles = []
+    numbers = document_numbers(folder)
     for path in sorted(folder.glob("titles_dates_*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
@@ -311,8 +330,11 @@ def document_titles(data_dir):
                 pub_date = _day(row.get("publish_date")) or _day(row.get("issue_date"))
                 title = " ".join((row.get("title") or "").split())
                 url = (row.get("url") or "").strip()
-                if organ and pub_date and 6 <= len(title) <= 80 and url.startswith("http"):
-                    titles.append(Title(title, url, organ, pub_date))
+                if not (organ and pub_date and 6 <= len(title) <= 80):
+                    continue
+                # Central documents in a provincial library are not 外省市政策.
+                if url.startswith("http") and not is_national(title_issuer(title, organ)):
+                    titles.append(Title(title, url, organ, pub_date, numbers.get(url, "")))
     titles.sort(key=lambda t: (t.pub_date, t.title), reverse=True)
     return titles
 
@@ -325,6 +347,15 @@ _ISSUER_RE = re.compile(
 
 _ISSUER_VERB_RE = re.compile("批转|转发|印发|贯彻|落实|执行|关于")
 _ISSUER_ENDINGS = ("人民政府", "办公厅", "办公室", "委员会", "政府", "厅", "局", "委", "院", "部")
+
+
+# Central organs a provincial library also lists (国务院办公厅关于…): named as they are.
+_NATIONAL = ("国务院", "中共中央", "国家", "中华人民共和国", "全国")
+
+
+def is_national(issuer):
+    """A central organ: 国务院…, or a ministry (部; provincial bodies are 厅, 局, 委)."""
+    return issuer.startswith(_NATIONAL) or (issuer.endswith("部") and issuer[0] not in "省市")
 
 
 def title_issuer(title, organ):
@@ -343,7 +374,7 @@ def title_issuer(title, organ):
     if not issuer.endswith(_ISSUER_ENDINGS):
         return organ
     region = organ.removesuffix("人民政府")  # 上海市, 四川省 …
-    if region[:2] in issuer:
+    if region[:2] in issuer or is_national(issuer):
         return issuer
     if issuer[0] in "省市" and not issuer.startswith(("市场", "省级")):
         issuer = issuer[1:]
@@ -366,6 +397,7 @@ def reposted_item(entry):
         summary=f"转载{issuer}发布的文件目录信息。",
         issuing_organ=issuer,
         source_url=entry.url,
+        doc_no=entry.doc_no,
     )
 
 

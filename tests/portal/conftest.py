@@ -24,7 +24,7 @@ from tests.db import rolled_back
 
 from .walk import DEMO_DOMAINS
 
-TEST_SCALE = 0.03
+TEST_SCALE = 0.04
 
 
 @contextlib.contextmanager

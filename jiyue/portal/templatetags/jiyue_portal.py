@@ -27,6 +27,10 @@ def _request_and_page(context):
     return request, page
 
 
+# 星期一 … 星期日, whatever language is active (the date format's "l" follows it).
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
 @register.simple_tag(takes_context=True)
 def jiyue_meta_tags(context):
     """The standard ``<meta name content>`` tags of this page (rule: META-1…META-3).
@@ -115,6 +119,7 @@ def site_header(context):
             "nav": nav,
             "home_is_current": home_is_current,
             "today": today,
+            "weekday": WEEKDAYS[today.weekday()],
         },
     )
 
