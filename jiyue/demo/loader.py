@@ -6,6 +6,15 @@ through ``Resource.publish`` (so index numbers and the interpretation rule apply
 then shown by explicit placement in the site's columns, by the district sites'
 "上级文件" subscription rule and by one supervisor push (rule: LIB-3).
 
+Older information arrives as it does on a real site, by bulk import into the library
+(``import_lines``, as ``import_resources`` does): several years of each site's own
+items, written from templates in the site's voice (:mod:`jiyue.demo.history`), and the
+reposts (转载) of real documents from ``../shared/data``, which keep their real issuer
+(``issuing_organ``, shown as 来源) and original address (``source_url``, 原文链接) and
+are listed only in 上级文件 (State Council and ministries) or 外省市政策 (other
+provinces), never in a Beijing organization's own columns (rule: PUB-4; issue 8 item
+13). Reposts are 不予共享, so no subscription rule shows them elsewhere.
+
 Sites are registered through the registry's rules (``full_clean``) and opened the
 way a real site is (rule: SITE-6, SITE-7): the site's own editor applies to open it,
 each level of the review chain approves, the approval provisions the hosting
