@@ -10,6 +10,8 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from jiyue.demo import city, history
 from jiyue.library.models import Resource
@@ -176,3 +178,17 @@ def test_history_is_hundreds_of_items_per_site_over_several_years():
         assert all(item.pub_date.weekday() < 5 for item in items)
         assert all(history.DEMO_NOTE in item.paragraphs for item in items)
         assert all(item.pub_date < now for item in items)
+
+
+def test_site_editor_edits_the_header_settings_of_their_own_site_only(demo_sites, client):
+    portal, fgw, *_rest = demo_sites
+    client.force_login(get_user_model().objects.get(username="editor-fgw"))
+    own = client.get(
+        reverse("wagtailsettings:edit", args=["portal", "headersettings", fgw.wagtail_site.pk])
+    )
+    assert own.status_code == 200
+    assert 'name="colour"' in own.content.decode()
+    other = client.get(
+        reverse("wagtailsettings:edit", args=["portal", "headersettings", portal.wagtail_site.pk])
+    )
+    assert other.status_code in (302, 403)
