@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0004_sub_organizations_permission'),
+        ("library", "0004_sub_organizations_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resource',
-            name='source_url',
-            field=models.URLField(blank=True, help_text='转载或迁移的信息填写原文网址，页面显示为原文链接。', max_length=500, verbose_name='原文链接'),
+            model_name="resource",
+            name="source_url",
+            field=models.URLField(
+                blank=True,
+                help_text="转载或迁移的信息填写原文网址，页面显示为原文链接。",
+                max_length=500,
+                verbose_name="原文链接",
+            ),
         ),
     ]

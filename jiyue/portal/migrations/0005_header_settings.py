@@ -31,26 +31,71 @@ def grant_to_site_editors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_move_distribution'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("portal", "0004_move_distribution"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HeaderSettings',
+            name="HeaderSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('colour', models.CharField(choices=[('red', '中国红'), ('crimson', '绛红'), ('blue', '政务蓝'), ('navy', '藏青'), ('teal', '黛青'), ('green', '墨绿')], default='red', max_length=16, verbose_name='网站主色')),
-                ('mark_text', models.CharField(blank=True, help_text='没有标志图片时显示的一至四个字，如“发改”。留空则不显示标志。', max_length=4, verbose_name='字标')),
-                ('logo', models.ForeignKey(blank=True, help_text='显示在网站名称左侧；留空时显示字标。', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='网站标志图片')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "colour",
+                    models.CharField(
+                        choices=[
+                            ("red", "中国红"),
+                            ("crimson", "绛红"),
+                            ("blue", "政务蓝"),
+                            ("navy", "藏青"),
+                            ("teal", "黛青"),
+                            ("green", "墨绿"),
+                        ],
+                        default="red",
+                        max_length=16,
+                        verbose_name="网站主色",
+                    ),
+                ),
+                (
+                    "mark_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="没有标志图片时显示的一至四个字，如“发改”。留空则不显示标志。",
+                        max_length=4,
+                        verbose_name="字标",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="显示在网站名称左侧；留空时显示字标。",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="网站标志图片",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '页头标识',
+                "verbose_name": "页头标识",
             },
         ),
         migrations.RunPython(grant_to_site_editors, migrations.RunPython.noop),
-]
+    ]
