@@ -10,7 +10,7 @@ so the demo always looks current (rule: VETO-3, VETO-4).
 DEMO_NOTE = "本文为集约平台演示内容。"
 
 # Columns whose built-in item only stands in for shared data that is absent.
-PLACEHOLDER_ONLY = {"work_reports"}
+PLACEHOLDER_ONLY = {"work_reports", "upper_documents", "other_regions"}
 
 # column key → [(days ago, "HH:MM", title, (paragraphs…), author)]
 ITEMS = {
@@ -200,6 +200,32 @@ ITEMS = {
             "政府工作报告栏目说明",
             (
                 "本栏目汇集历年国务院政府工作报告，供公众查阅。",
+                "演示环境未加载共享数据时，本栏目仅显示本说明。",
+            ),
+            "",
+        ),
+    ],
+    "upper_documents": [
+        (
+            90,
+            "09:00",
+            "上级文件栏目说明",
+            (
+                "本栏目转载国务院及其部门和上级人民政府发布的政策文件，注明发文机关和原文链接，"
+                "内容以原文为准。",
+                "演示环境未加载共享数据时，本栏目仅显示本说明。",
+            ),
+            "",
+        ),
+    ],
+    "other_regions": [
+        (
+            90,
+            "09:30",
+            "外省市政策栏目说明",
+            (
+                "本栏目转载其他省（区、市）人民政府及其部门发布的政策文件目录，"
+                "注明发文机关和原文链接，供参考借鉴，内容以原文为准。",
                 "演示环境未加载共享数据时，本栏目仅显示本说明。",
             ),
             "",

@@ -180,6 +180,13 @@ class SiteSpec:
     policy_words: tuple | None = None
     repost_words: tuple = ()
     extra_columns: tuple = ()
+    # The site's own work topics, each with its theme (主题分类) name: the generated
+    # history (jiyue.demo.history) is about these.
+    topics: tuple = ()
+    doc_no_prefix: str = ""  # 发文字号 prefix of the organization's own documents
+    # Header identity (HeaderSettings): colour choice and text mark.
+    colour: str = "red"
+    mark_text: str = ""
 
     @property
     def psb_no(self):
@@ -218,6 +225,20 @@ SITES = [
             "市人民政府办公厅关于",
         ),
         extra_columns=("open_data", "work_reports"),
+        topics=(
+            ("城市更新", "城乡建设、环境保护"),
+            ("接诉即办", "综合政务"),
+            ("优化营商环境", "国民经济管理、国有资产监管"),
+            ("京津冀协同发展", "国民经济管理、国有资产监管"),
+            ("垃圾分类", "城乡建设、环境保护"),
+            ("政务服务“一网通办”", "电子政务"),
+            ("国际科技创新中心建设", "科技"),
+            ("冬季供暖保障", "城乡建设、环境保护"),
+            ("政务公开", "政务公开"),
+        ),
+        doc_no_prefix="京政发",
+        colour="red",
+        mark_text="京",
     ),
     SiteSpec(
         key="fgw",
@@ -233,6 +254,18 @@ SITES = [
         home_keywords="发展改革，发展规划，投资项目，价格，北京市发展和改革委员会",
         policy_words=("发展", "规划", "产业", "改革", "数字"),
         repost_words=("发展和改革", "发展改革", "价格", "投资"),
+        topics=(
+            ("重大项目建设", "国民经济管理、国有资产监管"),
+            ("价格监测", "国民经济管理、国有资产监管"),
+            ("节能降碳", "城乡建设、环境保护"),
+            ("民营经济发展", "国民经济管理、国有资产监管"),
+            ("社会信用体系建设", "综合政务"),
+            ("粮食和物资储备", "国民经济管理、国有资产监管"),
+            ("京津冀协同发展", "国民经济管理、国有资产监管"),
+        ),
+        doc_no_prefix="京发改",
+        colour="navy",
+        mark_text="发改",
     ),
     SiteSpec(
         key="jw",
@@ -248,6 +281,19 @@ SITES = [
         home_keywords="教育，招生考试，学校，教师，北京市教育委员会",
         policy_words=("教育", "教师", "研究生", "学校"),
         repost_words=("教育", "教师", "学校"),
+        topics=(
+            ("义务教育入学", "教育"),
+            ("中考中招", "教育"),
+            ("职业教育", "教育"),
+            ("教师队伍建设", "教育"),
+            ("校园安全", "教育"),
+            ("课后服务", "教育"),
+            ("学前教育", "教育"),
+            ("高校毕业生就业", "劳动就业"),
+        ),
+        doc_no_prefix="京教",
+        colour="blue",
+        mark_text="教",
     ),
     SiteSpec(
         key="wjw",
@@ -263,6 +309,19 @@ SITES = [
         home_keywords="卫生健康，医疗服务，公共卫生，养老，北京市卫生健康委员会",
         policy_words=("健康", "医疗", "卫生", "养老"),
         repost_words=("卫生", "健康", "医疗", "养老"),
+        topics=(
+            ("家庭医生签约服务", "卫生"),
+            ("传染病防控", "卫生"),
+            ("医疗服务质量", "卫生"),
+            ("老年健康服务", "卫生"),
+            ("爱国卫生运动", "卫生"),
+            ("分级诊疗", "卫生"),
+            ("中医药发展", "卫生"),
+            ("妇幼健康", "卫生"),
+        ),
+        doc_no_prefix="京卫",
+        colour="teal",
+        mark_text="卫健",
     ),
     SiteSpec(
         key="bjhd",
@@ -279,6 +338,18 @@ SITES = [
         home_keywords="海淀区，海淀区人民政府，政务公开，政务服务",
         repost_words=("区人民政府关于", "区人民政府办公室关于"),
         extra_columns=("district",),
+        topics=(
+            ("中关村科学城建设", "科技"),
+            ("老旧小区综合整治", "城乡建设、环境保护"),
+            ("接诉即办", "综合政务"),
+            ("街道社区治理", "综合政务"),
+            ("背街小巷环境整治", "城乡建设、环境保护"),
+            ("优化营商环境", "国民经济管理、国有资产监管"),
+            ("集团化办学", "教育"),
+        ),
+        doc_no_prefix="海政发",
+        colour="crimson",
+        mark_text="海淀",
     ),
     SiteSpec(
         key="bjchy",
@@ -295,6 +366,18 @@ SITES = [
         home_keywords="朝阳区，朝阳区人民政府，政务公开，政务服务",
         repost_words=("区人民政府关于", "区人民政府办公室关于"),
         extra_columns=("district",),
+        topics=(
+            ("国际消费中心城市建设", "商贸、海关、旅游"),
+            ("CBD高质量发展", "国民经济管理、国有资产监管"),
+            ("老旧小区综合整治", "城乡建设、环境保护"),
+            ("接诉即办", "综合政务"),
+            ("垃圾分类", "城乡建设、环境保护"),
+            ("城市精细化管理", "城乡建设、环境保护"),
+            ("文旅融合发展", "商贸、海关、旅游"),
+        ),
+        doc_no_prefix="朝政发",
+        colour="green",
+        mark_text="朝阳",
     ),
 ]
 
@@ -437,32 +520,47 @@ COLUMN_TREE = (
         "政策文件",
         "zcwj",
         ColumnType.POLICY,
-        "发布{org}制发和转发的政策文件。",
+        "发布{org}制发的政策文件；转载的上级文件和外省市政策见下级栏目。",
         "政策文件，规范性文件，通知，意见",
         InspectionClass.POLICY,
         update_cycle_days=180,
         children=(
-            C(
-                "work_reports",
-                "政府工作报告",
-                "zfgzbg",
-                ColumnType.POLICY,
-                "发布历年国务院政府工作报告全文。",
-                "政府工作报告，国务院",
-                InspectionClass.POLICY,
-                only_with="work_reports",
-            ),
-            # A district site's 上级文件: every city policy document, by a column
-            # subscription rule of the library (rule: LIB-3), never by copying.
+            # 上级文件: documents of the State Council and its ministries, reposted under
+            # their own issuer (rule: PUB-4, PUB-6); on a district site also every city
+            # policy document, by a column subscription rule of the library (rule:
+            # LIB-3), never by copying. Their items are listed here only, not in 政策文件,
+            # which holds the organization's own documents.
             C(
                 "upper_documents",
                 "上级文件",
                 "sjwj",
                 ColumnType.POLICY,
-                "转载北京市人民政府及其部门发布的政策文件。",
-                "上级文件，市级政策文件",
+                "转载国务院及其部门和上级人民政府发布的政策文件，以原文为准。",
+                "上级文件，国务院文件，市级政策文件",
                 InspectionClass.POLICY,
-                only_with="district",
+                children=(
+                    C(
+                        "work_reports",
+                        "政府工作报告",
+                        "zfgzbg",
+                        ColumnType.POLICY,
+                        "转载历年国务院政府工作报告全文。",
+                        "政府工作报告，国务院",
+                        InspectionClass.POLICY,
+                        only_with="work_reports",
+                    ),
+                ),
+            ),
+            # 外省市政策: other governments' documents, reposted as links to the original
+            # with their issuer (rule: PUB-4); for reference, never as this site's own.
+            C(
+                "other_regions",
+                "外省市政策",
+                "wsszc",
+                ColumnType.POLICY,
+                "转载其他省（区、市）人民政府及其部门发布的政策文件目录，供参考借鉴，以原文为准。",
+                "外省市政策，政策参考，转载",
+                InspectionClass.POLICY,
             ),
         ),
     ),

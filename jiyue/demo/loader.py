@@ -6,6 +6,15 @@ through ``Resource.publish`` (so index numbers and the interpretation rule apply
 then shown by explicit placement in the site's columns, by the district sites'
 "上级文件" subscription rule and by one supervisor push (rule: LIB-3).
 
+Older information arrives as it does on a real site, by bulk import into the library
+(``import_lines``, as ``import_resources`` does): several years of each site's own
+items, written from templates in the site's voice (:mod:`jiyue.demo.history`), and the
+reposts (转载) of real documents from ``../shared/data``, which keep their real issuer
+(``issuing_organ``, shown as 来源) and original address (``source_url``, 原文链接) and
+are listed only in 上级文件 (State Council and ministries) or 外省市政策 (other
+provinces), never in a Beijing organization's own columns (rule: PUB-4; issue 8 item
+13). Reposts are 不予共享, so no subscription rule shows them elsewhere.
+
 Sites are registered through the registry's rules (``full_clean``) and opened the
 way a real site is (rule: SITE-6, SITE-7): the site's own editor applies to open it,
 each level of the review chain approves, the approval provisions the hosting
@@ -17,6 +26,7 @@ there and nothing is created (:func:`is_loaded`).
 """
 
 import datetime
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -29,18 +39,36 @@ from django.utils.translation import gettext as _
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from jiyue.library import services as library
-from jiyue.library.services import GuideItemType, GuideScope, ResourceType, Validity
+from jiyue.library.services import (
+    GuideItemType,
+    GuideScope,
+    ResourceType,
+    ShareScope,
+    Validity,
+)
 from jiyue.portal import services as distribution
-from jiyue.portal.services import ColumnPage, ColumnSubscription, FooterSettings, HomePage
+from jiyue.portal.services import (
+    ColumnPage,
+    ColumnSubscription,
+    FooterSettings,
+    HeaderSettings,
+    HomePage,
+    Placement,
+    PlacementState,
+    PlacementVia,
+)
 from jiyue.registry import services as registry
 
-from . import builtin, city
+from . import builtin, city, history
 from .sources import BEIJING, Item, SharedData
 
 # How much of the shared data each site shows.
-POLICIES_PER_SITE = 4
-REPOSTS_PER_SITE = 8
-PORTAL_REPOSTS = 18
+POLICIES_PER_SITE = 12
+REPOSTS_PER_SITE = 40
+PORTAL_REPOSTS = 60
+# Columns of reposted documents (转载): listed only in their own column, never in the
+# grouping column above, which holds the organization's own documents.
+REPOST_COLUMNS = ("upper_documents", "other_regions", "work_reports")
 INTERPRETATIONS_PER_SITE = 3
 INTERPRETATION_WORDS = ("一图读懂", "图解", "解读", "问答")
 
@@ -49,7 +77,9 @@ COLUMN_RESOURCE_TYPE = {
     "news": ResourceType.NEWS,
     "notices": ResourceType.NOTICE,
     "policy": ResourceType.POLICY,
-    "work_reports": ResourceType.NEWS,
+    "work_reports": ResourceType.POLICY,
+    "upper_documents": ResourceType.POLICY,
+    "other_regions": ResourceType.POLICY,
     "interpretation": ResourceType.INTERPRETATION,
     "response": ResourceType.RESPONSE,
     "consult": ResourceType.RESPONSE,
@@ -114,12 +144,14 @@ def load_steps():
     return 2 * len(city.SITES) + 1
 
 
-def load_demo(data_dir=None, now=None, progress=None):
+def load_demo(data_dir=None, now=None, progress=None, history_scale=1.0):
     """Create the demo city unless it exists; return what happened.
 
     ``progress(label)``, when given, is called after each of :func:`load_steps` steps
     (a site opened, a site's content built, the subscriptions and push), for the
     progress bar of ``manage.py load_demo``.
+    ``history_scale``: how much of the generated history (jiyue.demo.history) to load;
+    1.0, the default, is several years and hundreds of items per site.
     """
     started = time.monotonic()
     progress = progress or (lambda label: None)
@@ -145,6 +177,7 @@ def load_demo(data_dir=None, now=None, progress=None):
             open_site_by_application(gov_site, editors[spec.key], supervisor, admin)
             registry.editors_group(gov_site).user_set.add(editors[spec.key])
             configure_footer(gov_site, spec, orgs[spec.organization])
+            configure_header(gov_site, spec)
             sites[spec.key] = gov_site
             progress(gov_site.name)
         pages = resources = 0
@@ -154,11 +187,18 @@ def load_demo(data_dir=None, now=None, progress=None):
         # reference index ("usage") has nothing to record for them.
         with disable_reference_index_auto_update():
             for spec in sorted(city.SITES, key=lambda s: not s.policy_words):
-                built = build_site_content(sites[spec.key], spec, shared, now, editors[spec.key])
+                built = build_site_content(
+                    sites[spec.key],
+                    spec,
+                    shared,
+                    now,
+                    editors[spec.key],
+                    history_scale=history_scale,
+                )
                 pages += built[0]
                 resources += built[1]
                 progress(sites[spec.key].name)
-            subscribe_district_columns(orgs)
+            subscribe_district_columns(orgs, sites)
             resources += push_city_notice(orgs, sites, supervisor, now)
             progress(_("上级文件订阅与推送"))
     return LoadResult(
@@ -301,7 +341,15 @@ def configure_footer(gov_site, spec, org):
 # --- Content ---------------------------------------------------------------------------
 
 
-def build_site_content(gov_site, spec, shared, now, editor):
+def configure_header(gov_site, spec):
+    """The site's header identity: its colour and text mark (HeaderSettings)."""
+    header = HeaderSettings.for_site(gov_site.wagtail_site)
+    header.colour = spec.colour
+    header.mark_text = spec.mark_text
+    header.save()
+
+
+def build_site_content(gov_site, spec, shared, now, editor, *, history_scale=1.0):
     """Home page texts, the column tree and its resources; returns (pages, resources)."""
     home = gov_site.wagtail_site.root_page.specific
     assert isinstance(home, HomePage)
@@ -312,7 +360,7 @@ def build_site_content(gov_site, spec, shared, now, editor):
 
     builder = _SiteContent(gov_site, spec, editor, now)
     placeholders = _placeholders(gov_site, spec, now)
-    extra = _shared_items(spec, shared)
+    extra = _shared_items(spec, shared, history_scale)
     pages = 0
     for column_spec in city.COLUMN_TREE:
         pages += _add_column(
@@ -325,7 +373,13 @@ def build_site_content(gov_site, spec, shared, now, editor):
             builder=builder,
         )
     builder.add_interpretations()
+    builder.import_bulk(history.site_history(spec, *_names(gov_site), now, scale=history_scale))
     return pages, builder.count
+
+
+def _names(gov_site):
+    org = gov_site.organization
+    return org.name, org.short_name or org.name
 
 
 def _placeholders(gov_site, spec, now):
@@ -339,17 +393,28 @@ def _placeholders(gov_site, spec, now):
     }
 
 
-def _shared_items(spec, shared):
-    """The shared-data items of one site, by column key."""
+def _scaled(count, scale, minimum):
+    return max(minimum, round(count * scale))
+
+
+def _shared_items(spec, shared, scale=1.0):
+    """The shared-data items of one site, by column key (fewer at a smaller ``scale``)."""
     if not shared.available:
         return {}
     items = {}
+    # Full texts of the State Council and its ministries: 上级文件; of other provinces
+    # (Shandong), and other governments' titles: 外省市政策 (rule: PUB-4, PUB-6).
     policies = []
     if spec.policy_words is not None:
-        policies += shared.take_policies(spec.policy_words, POLICIES_PER_SITE)
-    limit = PORTAL_REPOSTS if spec.policy_words == () else REPOSTS_PER_SITE
-    policies += shared.take_titles(spec.repost_words, limit, exclude=INTERPRETATION_WORDS)
-    items["policy"] = policies
+        policies = shared.take_policies(spec.policy_words, _scaled(POLICIES_PER_SITE, scale, 4))
+    items["upper_documents"] = [p for p in policies if p.central]
+    if spec.policy_words == ():
+        limit = _scaled(PORTAL_REPOSTS, scale, 24)  # more than one list page
+    else:
+        limit = _scaled(REPOSTS_PER_SITE, scale, 8)
+    items["other_regions"] = [p for p in policies if not p.central] + shared.take_titles(
+        spec.repost_words, limit, exclude=INTERPRETATION_WORDS
+    )
     if "work_reports" in spec.extra_columns:
         items["work_reports"] = shared.work_reports()
     return items
@@ -377,19 +442,26 @@ def _add_column(parent, column_spec, *, site_spec, placeholders, extra, now, bui
     builder.columns[column_spec.key] = column
     created = 1
     items = list(extra.get(column_spec.key, []))
-    if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY):
+    # A district's 上级文件 is filled by its subscription to the city's documents.
+    subscribed = column_spec.key == "upper_documents" and "district" in site_spec.extra_columns
+    if not (items and column_spec.key in builtin.PLACEHOLDER_ONLY) and not subscribed:
         items += [
             _builtin_item(entry, placeholders, now)
             for entry in builtin.ITEMS.get(column_spec.key, [])
         ]
-    # A column and the grouping columns above it list its items (rule: DESIGN-4).
-    shown_in = [column, *path]
+    # A column and the grouping columns above it list its items (rule: DESIGN-4);
+    # reposts only their own column.
+    shown_in = [column] if column_spec.key in REPOST_COLUMNS else [column, *path]
+    builder.placed_in[column_spec.key] = shown_in
     if column_spec.key == "interpretation":
         builder.interpretation_items = items
         builder.interpretation_columns = shown_in
     else:
+        reposts = [i for i in items if i.issuing_organ]
         for item in sorted(items, key=lambda i: i.pub_date):
-            builder.add(item, column_spec.key, shown_in)
+            if not item.issuing_organ:
+                builder.add(item, column_spec.key, shown_in)
+        builder.reposts += [(item, column_spec.key) for item in reposts]
     for child in column_spec.children:
         created += _add_column(
             column,
@@ -414,6 +486,8 @@ class _SiteContent:
         self.now = now
         self.org = gov_site.organization
         self.columns = {}
+        self.placed_in = {}  # column key → the columns that list its items
+        self.reposts = []  # (Item, column key), imported in bulk with the history
         self.policies = []
         self.interpretation_items = []
         self.interpretation_columns = []
@@ -475,6 +549,9 @@ class _SiteContent:
 
     def add(self, item, key, columns):
         resource_type = COLUMN_RESOURCE_TYPE.get(key, DEFAULT_RESOURCE_TYPE)
+        if key in REPOST_COLUMNS:
+            # Only a column's own note (栏目说明) reaches here; reposts are imported.
+            resource_type = ResourceType.NOTICE
         resource = self.create(item, resource_type)
         if resource_type == ResourceType.POLICY:
             # Policies are published in add_interpretations, some with their
@@ -489,16 +566,10 @@ class _SiteContent:
         """Publish the policies; the newest few together with an interpretation.
 
         rule: INTERP-1, INTERP-2 — the interpretation is approved first and held, and
-        released in the same transaction as its policy. The portal's oldest policy is
-        marked 已废止 so the validity banner shows (rule: PUB-5).
+        released in the same transaction as its policy.
         """
         newest = sorted(self.policies, key=lambda pair: pair[0].pub_date, reverse=True)
         interpreted = newest[:INTERPRETATIONS_PER_SITE] if self.interpretation_items else []
-        if self.spec.key == "beijing" and len(newest) > 1:
-            oldest = newest[-1][0]
-            type(oldest).objects.filter(pk=oldest.pk).update(validity=Validity.REPEALED)
-            oldest.validity = Validity.REPEALED
-            oldest.save_revision(user=self.editor, clean=False)
         for number, (policy, columns) in enumerate(interpreted):
             template = self.interpretation_items[number % len(self.interpretation_items)]
             type(policy).objects.filter(pk=policy.pk).update(needs_interpretation=True)
@@ -521,11 +592,109 @@ class _SiteContent:
             library.publish_now(policy, user=self.editor)
             self.place(policy, columns)
 
+    def import_bulk(self, history_items):
+        """The reposts and the generated history, through the library's bulk import.
 
-def subscribe_district_columns(orgs):
-    """Each district's 上级文件 shows every city policy document (rule: LIB-3)."""
+        Older information reaches a real site the same way, by migration into the
+        library (``import_resources``), not one editor form at a time. Reposts carry
+        their real issuer and original link (rule: PUB-4) and are 不予共享, so no
+        subscription rule shows them elsewhere.
+        """
+        rows, columns_of = [], []
+        for item, key in self.reposts:
+            rows.append(self.import_row(item, COLUMN_RESOURCE_TYPE[key], repost=True))
+            columns_of.append(self.placed_in[key])
+        for entry in history_items:
+            if entry.column not in self.placed_in:
+                continue
+            item = Item(
+                title=entry.title,
+                pub_date=entry.pub_date,
+                source=self.org.name,
+                body_html=_html(entry.paragraphs),
+                summary=entry.paragraphs[0][:200],
+                doc_no=entry.doc_no,
+                theme=entry.theme,
+            )
+            rows.append(self.import_row(item, COLUMN_RESOURCE_TYPE[entry.column]))
+            columns_of.append(self.placed_in[entry.column])
+        if not rows:
+            return
+        if self.spec.key == "beijing":
+            # The portal's oldest own policy is 已废止, so the validity banner shows
+            # (rule: PUB-5).
+            oldest = next(
+                (
+                    r
+                    for r in rows
+                    if r["resource_type"] == ResourceType.POLICY and not r.get("source_url")
+                ),
+                None,
+            )
+            if oldest is not None:
+                oldest["validity"] = Validity.REPEALED
+        lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+        result = library.import_lines(lines, publish=True, user=self.editor, source="demo")
+        placements = [
+            Placement(
+                resource=resource,
+                column=column,
+                state=PlacementState.ACTIVE,
+                via=PlacementVia.EXPLICIT,
+                created_by=self.editor,
+            )
+            for resource in result.resources
+            for column in columns_of[resource._import_line - 1]
+        ]
+        Placement.objects.bulk_create(placements, batch_size=500)
+        self.count += len(rows)
+
+    def import_row(self, item, resource_type, repost=False):
+        row = {
+            "resource_type": resource_type,
+            "title": item.title[:255],
+            "summary": item.summary,
+            "body": item.body_html,
+            "source_org": str(self.org.pk),
+            "owner_site": str(self.gov_site.pk),
+            "author": item.author[:100],
+            "keywords": item.keywords[:255],
+            "pub_date": item.pub_date.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
+        }
+        if item.theme:
+            row["theme"] = item.theme
+        if resource_type == ResourceType.POLICY:
+            row.update(
+                doc_no=item.doc_no,
+                issuing_organ=(item.issuing_organ or self.org.name)[:200],
+                written_date=item.pub_date.date().isoformat(),
+            )
+        if repost:
+            # rule: PUB-4 — the real issuer and the original address, never ours.
+            row.update(
+                issuing_organ=item.issuing_organ[:200],
+                source_url=item.source_url,
+                share_scope=ShareScope.NONE,
+            )
+        return row
+
+
+def subscribe_district_columns(orgs, sites):
+    """Each district's 上级文件 shows every city policy document (rule: LIB-3).
+
+    Reposts are 不予共享 (ShareScope.NONE), so no rule ever shows another government's
+    document as a city one.
+    """
     city_orgs = [orgs[name] for name in CITY_POLICY_SOURCES]
-    for column in ColumnPage.objects.filter(slug="sjwj"):
+    district_roots = [
+        sites[spec.key].wagtail_site.root_page
+        for spec in city.SITES
+        if "district" in spec.extra_columns
+    ]
+    columns = []
+    for root in district_roots:
+        columns += list(ColumnPage.objects.descendant_of(root).filter(slug="sjwj"))
+    for column in columns:
         rule = ColumnSubscription.objects.create(
             column=column,
             name="市级政策文件",

@@ -47,6 +47,12 @@ class Item:
     summary: str = ""
     tags: tuple = field(default_factory=tuple)
     doc_no: str = ""  # 文号 of a policy document, when the text carries one
+    # A repost (转载) of another government's document: its real issuer (发文机关) and
+    # original address (原文链接). Empty for the site's own items.
+    issuing_organ: str = ""
+    source_url: str = ""
+    central: bool = False  # issued by the State Council or a ministry (上级文件)
+    theme: str = ""  # theme (主题分类) name
 
 
 # --- Helpers -------------------------------------------------------------------------
@@ -185,7 +191,8 @@ def chinese_title(text):
 
 
 def policy_documents(data_dir):
-    """Policy documents whose Chinese title and issuing organ can be told from the data."""
+    """Policy documents whose Chinese title, issuing organ and original address can be
+    told from the data."""
     path = Path(data_dir) / "central-shandong-policies" / "policies.jsonl"
     if not path.is_file():
         return []
@@ -207,6 +214,9 @@ def policy_documents(data_dir):
             if not body:
                 continue
             doc_no = _DOC_NO_RE.search(text[:300])
+            origin = (row.get("Policy Source") or "").strip()
+            if not origin.startswith(("http://", "https://")):
+                continue  # a repost needs its original address (rule: PUB-4)
             items.append(
                 Item(
                     title=title,
@@ -215,6 +225,9 @@ def policy_documents(data_dir):
                     body_html=body,
                     tags=(title,),
                     doc_no=doc_no.group(1) if doc_no else "",
+                    issuing_organ=source,
+                    source_url=origin,
+                    central=row.get("table") == "Central Policies Table",
                 )
             )
     items.sort(key=lambda item: item.pub_date, reverse=True)
@@ -249,14 +262,17 @@ def work_reports(data_dir, limit=5):
     items = []
     for delivered, row in rows[:limit]:
         lines = row["content"].splitlines()
-        note = f'<p>来源：<a href="{escape(row.get("url", ""))}">维基文库</a></p>'
+        url = (row.get("url") or "").strip()
         items.append(
             Item(
                 title=f"{delivered.year}年国务院政府工作报告",
                 pub_date=delivered,
                 source="中华人民共和国国务院",
-                body_html=paragraphs_html(lines, note=note if row.get("url") else ""),
+                body_html=paragraphs_html(lines),
                 keywords="政府工作报告，国务院",
+                issuing_organ="中华人民共和国国务院",
+                source_url=url if url.startswith(("http://", "https://")) else "",
+                central=True,
             )
         )
     return items
@@ -280,6 +296,24 @@ class Title:
     url: str
     organ: str
     pub_date: datetime.datetime
+    doc_no: str = ""
+
+
+# "发文字号：沪科〔2023〕292号" → "沪科〔2023〕292号"
+_DOC_NO_PREFIX_RE = re.compile(r"^[^〔\[(（]*?[:：]\s*")
+
+
+def document_numbers(folder):
+    """``{original URL: 文号}`` from the document-number sets (same libraries)."""
+    numbers = {}
+    for path in sorted(Path(folder).glob("docnumbers_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                number = _DOC_NO_PREFIX_RE.sub("", (row.get("doc_number") or "").strip())
+                url = (row.get("url") or "").strip()
+                if url and number and "号" in number and len(number) <= 60:
+                    numbers[url] = number
+    return numbers
 
 
 def document_titles(data_dir):
@@ -288,6 +322,7 @@ def document_titles(data_dir):
     if not folder.is_dir():
         return []
     titles = []
+    numbers = document_numbers(folder)
     for path in sorted(folder.glob("titles_dates_*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
@@ -295,25 +330,74 @@ def document_titles(data_dir):
                 pub_date = _day(row.get("publish_date")) or _day(row.get("issue_date"))
                 title = " ".join((row.get("title") or "").split())
                 url = (row.get("url") or "").strip()
-                if organ and pub_date and 6 <= len(title) <= 80 and url.startswith("http"):
-                    titles.append(Title(title, url, organ, pub_date))
+                if not (organ and pub_date and 6 <= len(title) <= 80):
+                    continue
+                # Central documents in a provincial library are not 外省市政策.
+                if url.startswith("http") and not is_national(title_issuer(title, organ)):
+                    titles.append(Title(title, url, organ, pub_date, numbers.get(url, "")))
     titles.sort(key=lambda t: (t.pub_date, t.title), reverse=True)
     return titles
 
 
+# The organ that issued a document, from its title: the words before its first 关于.
+_ISSUER_RE = re.compile(
+    r"^([\u4e00-\u9fa5 （）()]{2,60}?(?:人民政府|办公厅|办公室|委员会|政府|厅|局|委|院|部|会))关于"
+)
+
+
+_ISSUER_VERB_RE = re.compile("批转|转发|印发|贯彻|落实|执行|关于")
+_ISSUER_ENDINGS = ("人民政府", "办公厅", "办公室", "委员会", "政府", "厅", "局", "委", "院", "部")
+
+
+# Central organs a provincial library also lists (国务院办公厅关于…): named as they are.
+_NATIONAL = ("国务院", "中共中央", "国家", "中华人民共和国", "全国")
+
+
+def is_national(issuer):
+    """A central organ: 国务院…, or a ministry (部; provincial bodies are 厅, 局, 委)."""
+    return issuer.startswith(_NATIONAL) or (issuer.endswith("部") and issuer[0] not in "省市")
+
+
+def title_issuer(title, organ):
+    """The issuing organ of a document of ``organ``'s library, from its title.
+
+    ``金山区人民政府办公室关于…`` in Shanghai's library → ``上海市金山区人民政府办公室``;
+    ``市科委关于…`` → ``上海市科委``; a title that names no organ (a regulation such as
+    ``四川省水资源调度管理办法``) → the government of the library, ``organ``.
+    """
+    match = _ISSUER_RE.match(title)
+    if not match:
+        return organ
+    issuer = match.group(1).strip()
+    # …批转/转发/印发/贯彻…关于: the organ before the verb issued it.
+    issuer = _ISSUER_VERB_RE.split(issuer)[0].strip()
+    if not issuer.endswith(_ISSUER_ENDINGS):
+        return organ
+    region = organ.removesuffix("人民政府")  # 上海市, 四川省 …
+    if region[:2] in issuer or is_national(issuer):
+        return issuer
+    if issuer[0] in "省市" and not issuer.startswith(("市场", "省级")):
+        issuer = issuer[1:]
+    return region + issuer
+
+
 def reposted_item(entry):
-    """A repost of a document known only by title: our own wording and a link to it."""
+    """A repost of a document known only by title: our own wording, the real issuer and
+    the original address in their own fields (not in the body)."""
+    issuer = title_issuer(entry.title, entry.organ)
     body = (
-        f"<p>{escape(entry.organ)}于{entry.pub_date:%Y年%m月%d日}发布《{escape(entry.title)}》。"
-        "本站转载该文件目录信息，全文请查阅原文。</p>"
-        f'<p>原文链接：<a href="{escape(entry.url)}">{escape(entry.url)}</a></p>'
+        f"<p>{escape(issuer)}于{entry.pub_date:%Y年%m月%d日}发布《{escape(entry.title)}》。"
+        "本站转载该文件的目录信息，供参考借鉴；全文以原文链接所载为准。</p>"
     )
     return Item(
         title=entry.title,
         pub_date=entry.pub_date,
-        source=f"{entry.organ}门户网站",
+        source=issuer,
         body_html=body,
-        summary=f"转载{entry.organ}发布的文件目录信息。",
+        summary=f"转载{issuer}发布的文件目录信息。",
+        issuing_organ=issuer,
+        source_url=entry.url,
+        doc_no=entry.doc_no,
     )
 
 

@@ -28,7 +28,12 @@ class FrontCacheConfig(AppConfig):
 
         from jiyue.library.services import resource_classes
         from jiyue.library.signals import resource_visibility_changed
-        from jiyue.portal.services import ColumnSubscription, FooterSettings, Placement
+        from jiyue.portal.services import (
+            ColumnSubscription,
+            FooterSettings,
+            HeaderSettings,
+            Placement,
+        )
         from jiyue.registry.signals import GovSite
 
         from . import receivers as r
@@ -69,6 +74,7 @@ class FrontCacheConfig(AppConfig):
             connect(pre_delete, r.page_changed, page_class)
             connect(post_page_move, r.page_moved, page_class)
         connect(post_save, r.footer_saved, FooterSettings)
+        connect(post_save, r.footer_saved, HeaderSettings)  # same purge: the host's pages
         connect(pre_save, r.site_pre_save, Site)
         connect(post_save, r.site_saved, Site)
         connect(pre_save, r.gov_site_pre_save, GovSite)

@@ -67,6 +67,7 @@ SUPERVISOR_COLLECTION_PERMISSIONS = COLLECTION_PERMISSIONS
 SUPERVISOR_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("portal", "change_footersettings"),
+    ("portal", "change_headersettings"),
 ]
 
 

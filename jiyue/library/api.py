@@ -132,6 +132,7 @@ class ResourceOut(Schema):
     index_no: str | None
     doc_no: str
     issuing_organ: str
+    source_url: str
     written_date: datetime.date | None
     validity: str
     validity_label: str
@@ -210,6 +211,7 @@ class ResourceIn(Schema):
     policy_id: DbId | None = None
     interpretation_form: str = ""
     video_url: str = ""
+    source_url: str = Field("", description="原文链接：转载或迁移的信息的原文网址")
 
 
 class FieldError(Schema):

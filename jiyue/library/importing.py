@@ -86,6 +86,7 @@ TEXT_FIELDS = [
     "resource_class",
     "interpretation_form",
     "video_url",
+    "source_url",
     *[f.name for f in Resource._meta.fields if f.name.startswith("guide_")],
 ]
 

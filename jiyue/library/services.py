@@ -11,7 +11,7 @@ Distribution (which columns show a resource) is the portal's:
 
 from django.db import transaction
 
-from .importing import UnstorableText, check_storable_text, validation_messages
+from .importing import UnstorableText, check_storable_text, import_lines, validation_messages
 from .models import (
     PROXY_MODELS,
     GuideItemType,
@@ -41,6 +41,7 @@ __all__ = [
     "Validity",
     "check_storable_text",
     "create_draft",
+    "import_lines",
     "live_resources",
     "placement_filter",
     "publish_now",

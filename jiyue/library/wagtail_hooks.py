@@ -94,6 +94,7 @@ COMMON_PANELS = [
     ResourceExtensionsPanel([]),
     FieldRowPanel([FieldPanel("author"), FieldPanel("pub_date")]),
     FieldPanel("keywords"),
+    FieldPanel("source_url"),
     FieldRowPanel([FieldPanel("theme"), FieldPanel("resource_class")]),
     FieldPanel("share_scope"),
     FieldPanel("image"),

@@ -126,7 +126,7 @@ def article_tags(resource, gov_site, request=None):
         ("ArticleTitle", resource.title),
         ("PubDate", format_pubdate(resource.pub_date or resource.first_published_at)),
         # rule: PUB-4 — the source organization (for reposts, the original source).
-        ("ContentSource", resource.source_org.name if resource.source_org_id else ""),
+        ("ContentSource", resource.content_source),
         ("Keywords", resource.keywords),
         ("Author", resource.author),
         ("Description", _one_line(description)),

@@ -330,6 +330,71 @@ class FooterSettings(BaseSiteSetting):
         verbose_name = _("页脚信息")
 
 
+class HeaderColour(models.TextChoices):
+    """The primary colour of a site's pages (rule: DESIGN-1: one primary colour).
+
+    Government reds and blues only, each at least 7:1 against white, so white text on
+    the header and links on white pass WCAG AA with room (rule: A11Y-5). The stylesheet
+    defines one ``body.theme-<value>`` class per choice (no inline style: the CSP
+    allows none); tests/portal/test_site_identity.py checks the pairs.
+    """
+
+    RED = "red", _("中国红")
+    CRIMSON = "crimson", _("绛红")
+    BLUE = "blue", _("政务蓝")
+    NAVY = "navy", _("藏青")
+    TEAL = "teal", _("黛青")
+    GREEN = "green", _("墨绿")
+
+
+# The colour of each choice, as written in portal.css (kept equal by a test).
+HEADER_COLOURS = {
+    HeaderColour.RED: "#a4161a",
+    HeaderColour.CRIMSON: "#9b1c31",
+    HeaderColour.BLUE: "#0f4c81",
+    HeaderColour.NAVY: "#1d3f72",
+    HeaderColour.TEAL: "#0b5563",
+    HeaderColour.GREEN: "#1e5b3a",
+}
+
+
+@register_setting(icon="image")
+class HeaderSettings(BaseSiteSetting):
+    """The header identity of one site (头部标识区, rule: FOOTER-1, NAME-2).
+
+    The site's name comes from its registry record; here are its colour and its mark:
+    an uploaded logo image, else a short text mark (字标, e.g. "发改"), else none.
+    """
+
+    colour = models.CharField(
+        _("网站主色"), max_length=16, choices=HeaderColour.choices, default=HeaderColour.RED
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("网站标志图片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("显示在网站名称左侧；留空时显示字标。"),
+    )
+    mark_text = models.CharField(
+        _("字标"),
+        max_length=4,
+        blank=True,
+        help_text=_("没有标志图片时显示的一至四个字，如“发改”。留空则不显示标志。"),
+    )
+
+    panels = [FieldPanel("colour"), FieldPanel("logo"), FieldPanel("mark_text")]
+
+    class Meta:
+        verbose_name = _("页头标识")
+
+    @property
+    def theme_class(self):
+        return f"theme-{self.colour or HeaderColour.RED}"
+
+
 # --- Distribution ------------------------------------------------------------------
 
 

@@ -17,7 +17,10 @@ from jiyue.registry import services as registry
 from .models import HomePage
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
-SITE_SETTING_PERMISSIONS = [("portal", "change_footersettings")]
+SITE_SETTING_PERMISSIONS = [
+    ("portal", "change_footersettings"),
+    ("portal", "change_headersettings"),
+]
 
 
 def build_site_tree(sender, gov_site, home_title=None, **kwargs):

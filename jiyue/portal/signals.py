@@ -4,7 +4,7 @@ Every change that can alter what a site's header, navigation, footer or metadata
 bumps the chrome version (see :func:`jiyue.portal.site_context.chrome_changed`), so
 every process rebuilds its chrome on its next request:
 the site's registry record and organization (name, codes, filings, domain), the Wagtail
-site, the footer settings, and any page saved, published, unpublished, moved or
+site, the footer and header settings, and any page saved, published, unpublished, moved or
 deleted (titles, slugs, menus, the column tree). The version is bumped when the
 transaction commits; until then the changing transaction reads the chrome from the
 database.
@@ -18,7 +18,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from jiyue.registry.services import GovSite, Organization
 
 from . import site_context
-from .models import ColumnPage, FooterSettings, HomePage
+from .models import ColumnPage, FooterSettings, HeaderSettings, HomePage
 
 
 def chrome_changed(sender, **kwargs):
@@ -30,7 +30,7 @@ def connect():
         uid = f"portal:chrome:{id(signal)}:{sender._meta.label}"
         signal.connect(chrome_changed, sender=sender, weak=False, dispatch_uid=uid)
 
-    for model in (GovSite, Organization, Site, FooterSettings):
+    for model in (GovSite, Organization, Site, FooterSettings, HeaderSettings):
         link(post_save, model)
         link(post_delete, model)
     for model in (Page, HomePage, ColumnPage):

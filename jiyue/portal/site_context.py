@@ -5,9 +5,9 @@ The site's identity comes from its registry record (GovSite), never from the Wag
 registry (rule: META-4, IDCODE-2, NAME-2).
 
 The site chrome (网站框架: registry record, home page, live columns with their URLs,
-footer settings) is the same on every page of a site and changes only when an editor
-changes the site, so it is built once per site and kept in each process
-(:class:`SiteChrome`), valid while the platform-wide chrome version
+footer and header settings, links to other sites) is the same on every page of a site
+and changes only when an editor changes the site, so it is built once per site and
+kept in each process (:class:`SiteChrome`), valid while the platform-wide chrome version
 (:data:`CHROME_VERSION_KEY` in the default cache, shared by every process in
 production) is unchanged. :mod:`jiyue.portal.signals` calls :func:`chrome_changed` on
 every save that alters what the chrome shows (site record, organization, Wagtail site,
@@ -32,7 +32,8 @@ from django.db import transaction
 from jiyue.registry import services as registry
 from jiyue.registry.services import gov_site_for_request
 
-from .models import ColumnPage, FooterSettings, HomePage
+from . import identity
+from .models import ColumnPage, FooterSettings, HeaderSettings, HomePage
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
 PSB_LOOKUP_URL = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
@@ -50,6 +51,9 @@ class SiteChrome:
     gov_site: object = None
     home: HomePage | None = None
     footer: FooterSettings | None = None
+    # Header identity (colour, logo or text mark) and the top bar's links to other sites.
+    header: HeaderSettings | None = None
+    links: identity.SiteLinks = field(default_factory=identity.SiteLinks)
     columns: list = field(default_factory=list)
     home_url: str = "/"
     # Rendered header and footer (see jiyue_portal.site_header / site_footer).
@@ -111,6 +115,8 @@ def build_chrome(gov_site, request=None):
         for column in chrome.columns:
             column.chrome_url = column.get_url(request)
     chrome.footer = FooterSettings.for_site(wagtail_site)
+    chrome.header = identity.header_settings(wagtail_site)
+    chrome.links = identity.site_links(gov_site, request)
     return chrome
 
 
@@ -229,6 +235,15 @@ class SiteContext:
     @property
     def nav_columns(self):
         return self.chrome.nav_columns
+
+    @property
+    def header(self):
+        return self.chrome.header
+
+    @property
+    def theme_class(self):
+        """The body class of the site's primary colour (see HeaderSettings)."""
+        return self.chrome.header.theme_class if self.chrome.header else ""
 
     @property
     def site_name(self):

@@ -10,7 +10,7 @@ from jiyue.frontcache import services
 from jiyue.library import services as library
 from jiyue.library.models import ResourceType
 from jiyue.portal import services as portal
-from jiyue.portal.models import ColumnSubscription, FooterSettings
+from jiyue.portal.models import ColumnSubscription, FooterSettings, HeaderColour, HeaderSettings
 
 from .conftest import cached
 
@@ -235,6 +235,18 @@ def test_footer_change_purges_its_site_only(shown, django_capture_on_commit_call
     footer = FooterSettings.for_site(city.fgw_site.wagtail_site)
     with django_capture_on_commit_callbacks(execute=True):
         footer.save()
+    fgw = city.host(city.fgw_site)
+    assert not any(cached(*url) for url in before if url[0] == fgw)
+    assert all(cached(*url) for url in before if url[0] != fgw)
+
+
+def test_header_settings_change_purges_its_site_only(shown, django_capture_on_commit_callbacks):
+    """The header's colour and mark are on every page of the site (HeaderSettings)."""
+    city, _resource, before = shown
+    header = HeaderSettings.for_site(city.fgw_site.wagtail_site)
+    with django_capture_on_commit_callbacks(execute=True):
+        header.colour = HeaderColour.BLUE
+        header.save()
     fgw = city.host(city.fgw_site)
     assert not any(cached(*url) for url in before if url[0] == fgw)
     assert all(cached(*url) for url in before if url[0] != fgw)

@@ -24,6 +24,8 @@ from tests.db import rolled_back
 
 from .walk import DEMO_DOMAINS
 
+TEST_SCALE = 0.04
+
 
 @contextlib.contextmanager
 def demo_loaded(django_db_blocker, data_dir):
@@ -35,7 +37,9 @@ def demo_loaded(django_db_blocker, data_dir):
     """
     with rolled_back(django_db_blocker):
         command, output = LoadDemo(), io.StringIO()
-        call_command(command, data_dir=str(data_dir), stdout=output)
+        # A small share of the generated history and reposts (make run loads all of
+        # it): every kind of item and column is there, the page walks stay short.
+        call_command(command, data_dir=str(data_dir), history_scale=TEST_SCALE, stdout=output)
         yield SimpleNamespace(result=command.result, output=output.getvalue())
 
 

@@ -77,8 +77,10 @@ def test_shared_data_fills_the_policy_columns(demo_with_data, demo_sites):
     titles = list(reports.latest_resources().values_list("title", flat=True))
     assert len(titles) == 5
     assert all(t.endswith("年国务院政府工作报告") for t in titles)
-    policy = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
-    assert policy.latest_resources().count() > ColumnPage.PAGE_SIZE
+    # Other governments' documents are reposts in 外省市政策, never the portal's own
+    # 政策文件 (issue 8 item 13; tests/portal/test_demo_truth.py).
+    reposts = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="wsszc")
+    assert reposts.latest_resources().count() > ColumnPage.PAGE_SIZE
     # Full-text policies keep their 文号 and issuing organ (rule: PUB-4).
     policies = Resource.objects.live().filter(resource_type="policy")
     assert policies.exclude(doc_no="").exists()
@@ -90,14 +92,15 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     monkeypatch.setattr(ColumnPage, "PAGE_SIZE", 7)
     portal = demo_sites[0]
     client = client_for(portal)
-    column = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="zcwj")
+    column = ColumnPage.objects.descendant_of(portal.wagtail_site.root_page).get(slug="wsszc")
+    url = column.get_url_parts()[2]  # /zcwj/wsszc/
     expected = list(column.latest_resources())
     assert len(expected) > 14
     pages = -(-len(expected) // 7)
     seen = []
     for number in range(1, pages + 1):
         # Page 1 has one spelling, the column's own URL (issue 6).
-        html = client.get("/zcwj/" if number == 1 else f"/zcwj/?page={number}")
+        html = client.get(url if number == 1 else f"{url}?page={number}")
         items = list_items(html.content.decode())
         assert 0 < len(items) <= 7
         assert f"第 {number} 页，共 {pages} 页" in html.content.decode()
@@ -109,10 +112,10 @@ def test_column_pages_are_paginated_newest_first(demo_sites, monkeypatch):
     assert times == [metadata.format_pubdate(a.pub_date) for a in expected]
     # Out-of-range page numbers fall back to the last page; malformed ones redirect
     # to the first (one spelling per page, issue 6).
-    last = list_items(client.get("/zcwj/?page=999").content.decode())
+    last = list_items(client.get(f"{url}?page=999").content.decode())
     assert [i["href"] for i in last] == [i["href"] for i in seen[(pages - 1) * 7 :]]
-    assert client.get("/zcwj/?page=abc")["Location"] == "/zcwj/"
-    first = list_items(client.get("/zcwj/?page=abc", follow=True).content.decode())
+    assert client.get(f"{url}?page=abc")["Location"] == url
+    first = list_items(client.get(f"{url}?page=abc", follow=True).content.decode())
     assert [i["href"] for i in first] == [i["href"] for i in seen[:7]]
 
 

@@ -102,7 +102,7 @@ def test_policy_page_shows_document_fields_and_a_repealed_banner_on_every_site(d
         html = client_for(gov_site).get(content_path(repealed.pk)).content.decode()
         main_text, _links = region(html, "main")
         assert "本文件已废止" in main_text, gov_site.name
-        for label in ("文号", "发布机构", "成文日期", "索引号", "有效性"):
+        for label in ("索引号", "主题分类", "发文机关", "成文日期", "文号", "发布日期", "有效性"):
             assert label in main_text
         assert repealed.index_no and repealed.index_no in main_text
         assert repealed.issuing_organ in main_text

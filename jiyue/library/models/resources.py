@@ -205,6 +205,15 @@ class Resource(
     )
     video_url = models.URLField(_("视频/音频链接"), blank=True)
 
+    # Reposted or migrated items (转载、迁移): where the original is (issue 10 item 7).
+    # The original issuer is ``issuing_organ`` (rule: PUB-4).
+    source_url = models.URLField(
+        _("原文链接"),
+        max_length=500,
+        blank=True,
+        help_text=_("转载或迁移的信息填写原文网址，页面显示为原文链接。"),
+    )
+
     # Service guides (办事指南), rule: GUIDE-1, GUIDE-3, GUIDE-4.
     guide_item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
     guide_item_code = models.CharField(_("事项编码"), max_length=64, blank=True)
@@ -284,6 +293,19 @@ class Resource(
     def save(self, *args, **kwargs):
         self._apply_type_defaults()
         return super().save(*args, **kwargs)
+
+    @property
+    def is_repost(self):
+        """A reposted or migrated item (转载): it carries its original address."""
+        return bool(self.source_url)
+
+    @property
+    def content_source(self):
+        """来源 (ContentSource): the publishing organization, or for a repost the original
+        issuer (rule: PUB-4, META-2)."""
+        if self.source_url and self.issuing_organ:
+            return self.issuing_organ
+        return self.source_org.name if self.source_org_id else ""
 
     def clean(self):
         super().clean()

@@ -6,7 +6,7 @@ All values are escaped by Django; nothing here marks user data safe except throu
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -25,6 +25,10 @@ def _request_and_page(context):
     if page is not None and not isinstance(page, Page):
         page = None
     return request, page
+
+
+# 星期一 … 星期日, whatever language is active (the date format's "l" follows it).
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
 @register.simple_tag(takes_context=True)
@@ -101,12 +105,22 @@ def site_header(context):
         nav.append((column, current))
     is_home = site.home is not None and page is not None and page.pk == site.home.pk
     home_is_current = is_home and not on_site_page
-    key = ("header", home_is_current, tuple(current for _column, current in nav))
+    # Today's date in Beijing time (settings.TIME_ZONE) is in the key: the header
+    # fragment is rendered again on the first request of a new day.
+    today = timezone.localdate()
+    key = ("header", today, home_is_current, tuple(current for _column, current in nav))
     return _fragment(
         site,
         key,
         "portal/includes/header.html",
-        lambda: {"request": request, "site": site, "nav": nav, "home_is_current": home_is_current},
+        lambda: {
+            "request": request,
+            "site": site,
+            "nav": nav,
+            "home_is_current": home_is_current,
+            "today": today,
+            "weekday": WEEKDAYS[today.weekday()],
+        },
     )
 
 

@@ -74,6 +74,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--history-scale",
+            type=float,
+            default=1.0,
+            help=gettext_lazy(
+                "载入的往年信息的比例（默认 1，即数年、每个网站数百条；测试用较小的值）。"
+            ),
+        )
+        parser.add_argument(
             "--port",
             type=int,
             default=None,
@@ -83,7 +91,9 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, data_dir=None, port=None, **options):
+    def handle(self, *args, data_dir=None, port=None, history_scale=1.0, **options):
+        if not 0 <= history_scale <= 1:
+            raise CommandError(_("--history-scale 应在 0 到 1 之间。"))
         bar = ProgressLine(sys.stderr, loader.load_steps(), _("载入演示城市"))
         if options.get("verbosity", 1) == 0:
             bar.enabled = False
@@ -97,7 +107,9 @@ class Command(BaseCommand):
                 quiet_logger("jiyue.frontcache"),
                 quiet_logger("django_tasks"),
             ):
-                result = self.result = loader.load_demo(data_dir=data_dir, progress=bar.step)
+                result = self.result = loader.load_demo(
+                    data_dir=data_dir, progress=bar.step, history_scale=history_scale
+                )
                 # Wagtail's sites carry the port the server listens on, so absolute URLs
                 # ("View live" in the admin) name it (issue 8 item 9).
                 if port is not None:
