@@ -254,9 +254,15 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Only Chinese: with a second language, LocaleMiddleware and Wagtail's admin follow a
+# browser's Accept-Language ("en-US" → an English admin), and the account page offers it.
+LANGUAGES = [("zh-hans", "简体中文")]
+# Jiyue's catalogue: its own strings and the Wagtail 8 strings Wagtail's zh_Hans lacks.
+# It comes first among the catalogues, so it also overrides Wagtail's wording.
 LOCALE_PATHS = [BASE_DIR / "jiyue" / "locale"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Beijing time for everyone: the account page offers no other time zone.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("JIYUE_STATIC_ROOT", VAR_DIR / "static"))
