@@ -20,6 +20,7 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -141,7 +142,12 @@ def edit_handler(extra=()):
 class ResourceViewSet(ScopedViewSetMixin, SnippetViewSet):
     icon = "doc-full"
     chooser_viewset_class = ScopedSnippetChooserViewSet
-    list_display = ["title", "source_org", "pub_date_display", "status_string"]
+    list_display = [
+        "title",
+        "source_org",
+        Column("pub_date_display", label=_("发布时间"), sort_key="pub_date"),
+        LiveStatusTagColumn(label=_("状态")),
+    ]
     list_filter = ["live", "source_org", "theme"]
     list_per_page = 50
     inspect_view_enabled = True

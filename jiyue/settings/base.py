@@ -72,11 +72,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Its catalogue translates Wagtail's relative times ("41 seconds ago" → "41秒之前").
+    "django.contrib.humanize",
     # Security packages (docs/security.md).
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # The admin's name, mark, user guide and value display (管理后台界面). Last: its
+    # display classes replace Wagtail's (images, documents) registered in their ready().
+    "jiyue.adminui",
 ]
 
 MIDDLEWARE = [

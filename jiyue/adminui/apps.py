@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AdminUiConfig(AppConfig):
+    """The admin's face (管理后台界面): Jiyue's name and mark, its user guide, and values
+    shown the way a Chinese reader expects (是/否, Beijing time, "—" for nothing)."""
+
+    name = "jiyue.adminui"
+    label = "jiyue_adminui"
+    verbose_name = "管理后台界面"
+
+    def ready(self):
+        # Imported here (app-loading reason): the display classes name Wagtail's
+        # Revision model, which needs the app registry.
+        from .display import register_display_classes
+
+        register_display_classes()
