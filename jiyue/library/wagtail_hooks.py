@@ -110,7 +110,8 @@ GUIDE_PANELS = [
             FieldRowPanel([FieldPanel("guide_department"), FieldPanel("guide_implementing_org")]),
             FieldPanel("guide_legal_basis"),
         ],
-        heading=_("基本要素（GUIDE-4）"),
+        # rule: GUIDE-4
+        heading=_("基本要素"),
     ),
     MultiFieldPanel(
         [
@@ -124,7 +125,8 @@ GUIDE_PANELS = [
             FieldRowPanel([FieldPanel("guide_phone"), FieldPanel("guide_complaint_phone")]),
             FieldRowPanel([FieldPanel("guide_is_free"), FieldPanel("guide_fee_standard")]),
         ],
-        heading=_("办事要素（GUIDE-1、GUIDE-3）"),
+        # rule: GUIDE-1, GUIDE-3
+        heading=_("办事要素"),
     ),
 ]
 
