@@ -11,7 +11,11 @@ class AdminUiConfig(AppConfig):
 
     def ready(self):
         # Imported here (app-loading reason): the display classes name Wagtail's
-        # Revision model, which needs the app registry.
+        # Revision model and the export mixin imports admin views, which need the
+        # app registry.
+        from .compat import export_times_in_local_time
         from .display import register_display_classes
 
         register_display_classes()
+        # Spreadsheet exports in Beijing time, not UTC.
+        export_times_in_local_time()

@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.apps import apps
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.models import Page
 
 from jiyue.registry.models import GovSite
 
@@ -64,3 +66,22 @@ def test_help_texts_for_editors_carry_no_rule_ids(app_label):
         if rule_id.search(str(getattr(field, "help_text", "") or ""))
     ]
     assert not offending
+
+
+def test_spreadsheet_exports_write_beijing_time():
+    """CSV and XLSX exports (Jiyue's lists and Wagtail's reports) in Beijing time."""
+    exporter = SpreadsheetExportMixin()
+    csv_value = exporter.preprocess_field_value("t", UTC_0358, exporter.FORMAT_CSV)
+    xlsx_value = exporter.preprocess_field_value("t", UTC_0358, exporter.FORMAT_XLSX)
+    assert csv_value == "2026-03-01 11:58:00"
+    assert xlsx_value == datetime.datetime(2026, 3, 1, 11, 58)
+
+
+def test_report_export_shows_beijing_time(admin_city, client):
+    """The aging-pages report, exported as CSV by the editor."""
+    Page.objects.filter(pk=admin_city.fgw_policies.pk).update(last_published_at=UTC_0358)
+    client.force_login(admin_city.fgw_editor)
+    response = client.get("/admin/reports/aging-pages/?export=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "2026-03-01 11:58:00" in body
+    assert "+00:00" not in body
