@@ -326,6 +326,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "jiyue.library.widgets.DraftailRichTextArea"}
 }
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail's login form with its password field labelled in Chinese.
+WAGTAILADMIN_USER_LOGIN_FORM = "jiyue.adminui.forms.LoginForm"
 
 
 # Jiyue.

@@ -174,3 +174,16 @@ def test_wagtail_strings_missing_from_its_catalogue_are_chinese(msgid):
     with translation.override("zh-hans"):
         text = re.sub(r"%\(\w+\)s", "", gettext(msgid))
     assert text and not english_words(text, set())
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/admin/password_reset/"])
+def test_login_and_password_reset_are_chinese(db, client, path):
+    """Before signing in, with a browser asking for English."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    leaks = [
+        chunk
+        for chunk in visible_text(response.content.decode())
+        if english_words(chunk, set(ALLOWED))
+    ]
+    assert not leaks
