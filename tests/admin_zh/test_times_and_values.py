@@ -6,18 +6,26 @@ where the application list showed 11:58 for the same moment.
 """
 
 import datetime
+import importlib
 import re
 
 import pytest
 from django.apps import apps
+from django.apps import apps as django_apps
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from jiyue.registry.models import GovSite
 
 from .visible import visible_text
 
 pytestmark = pytest.mark.django_db
+
+# A migration module's name starts with a digit: imported by name.
+reset_profiles = importlib.import_module(
+    "jiyue.adminui.migrations.0001_chinese_beijing_profiles"
+).reset_profiles
 
 UTC_0358 = datetime.datetime(2026, 3, 1, 3, 58, tzinfo=datetime.UTC)
 
@@ -85,3 +93,18 @@ def test_report_export_shows_beijing_time(admin_city, client):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "2026-03-01 11:58:00" in body
     assert "+00:00" not in body
+
+
+def test_profiles_that_chose_english_or_another_time_zone_are_reset(admin_city, client):
+    """A profile saved while English and every time zone were offered (migration
+    adminui 0001) gets the Chinese, Beijing-time admin again."""
+    profile = UserProfile.get_for_user(admin_city.fgw_editor)
+    profile.preferred_language = "en"
+    profile.current_time_zone = "UTC"
+    profile.save()
+    reset_profiles(django_apps, None)
+    profile.refresh_from_db()
+    assert (profile.preferred_language, profile.current_time_zone) == ("", "")
+    client.force_login(admin_city.fgw_editor)
+    html = client.get("/admin/").content.decode()
+    assert 'lang="zh-hans"' in html
