@@ -11,7 +11,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.apps import apps as django_apps
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
@@ -102,7 +101,7 @@ def test_profiles_that_chose_english_or_another_time_zone_are_reset(admin_city, 
     profile.preferred_language = "en"
     profile.current_time_zone = "UTC"
     profile.save()
-    reset_profiles(django_apps, None)
+    reset_profiles(apps, None)
     profile.refresh_from_db()
     assert (profile.preferred_language, profile.current_time_zone) == ("", "")
     client.force_login(admin_city.fgw_editor)
