@@ -7,12 +7,14 @@ the admin links of every page it reaches, and reads the visible text of each (se
 ``visible.py``). A test fails on any English word outside ``ALLOWED``.
 """
 
+import datetime
 import re
 from collections import deque
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .visible import english_words, visible_text
@@ -187,3 +189,12 @@ def test_login_and_password_reset_are_chinese(db, client, path):
         if english_words(chunk, set(ALLOWED))
     ]
     assert not leaks
+
+
+def test_relative_times_are_chinese():
+    """Wagtail shows workflow steps as "41 seconds ago" through Django's humanize, whose
+    catalogue is loaded only when django.contrib.humanize is installed."""
+    with translation.override("zh-hans"):
+        shown = naturaltime(timezone.now() - datetime.timedelta(seconds=41))
+    assert "41" in shown
+    assert not english_words(shown, set())
