@@ -62,7 +62,7 @@ class AdminIsolationMiddleware:
             return None  # the views send anonymous users to their login pages
         if request.path_info.startswith(DJANGO_ADMIN_PREFIX):
             if not (user.is_active and user.is_superuser):
-                raise PermissionDenied(_("Django 管理后台仅限超级管理员使用。"))
+                raise PermissionDenied(_("数据管理后台（/django-admin/）仅限超级管理员使用。"))
             return None
         match = request.resolver_match
         view_name = match.view_name if match else ""

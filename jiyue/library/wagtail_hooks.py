@@ -22,6 +22,7 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -131,7 +132,8 @@ GUIDE_PANELS = [
             FieldRowPanel([FieldPanel("guide_department"), FieldPanel("guide_implementing_org")]),
             FieldPanel("guide_legal_basis"),
         ],
-        heading=_("基本要素（GUIDE-4）"),
+        # rule: GUIDE-4
+        heading=_("基本要素"),
     ),
     MultiFieldPanel(
         [
@@ -145,7 +147,8 @@ GUIDE_PANELS = [
             FieldRowPanel([FieldPanel("guide_phone"), FieldPanel("guide_complaint_phone")]),
             FieldRowPanel([FieldPanel("guide_is_free"), FieldPanel("guide_fee_standard")]),
         ],
-        heading=_("办事要素（GUIDE-1、GUIDE-3）"),
+        # rule: GUIDE-1, GUIDE-3
+        heading=_("办事要素"),
     ),
 ]
 
@@ -163,7 +166,12 @@ def edit_handler(extra=()):
 class ResourceViewSet(ScopedViewSetMixin, SnippetViewSet):
     icon = "doc-full"
     chooser_viewset_class = ScopedSnippetChooserViewSet
-    list_display = ["title", "source_org", "pub_date_display", "status_string"]
+    list_display = [
+        "title",
+        "source_org",
+        Column("pub_date_display", label=_("发布时间"), sort_key="pub_date"),
+        LiveStatusTagColumn(label=_("状态")),
+    ]
     list_filter = ["live", "source_org", "theme"]
     list_per_page = 50
     inspect_view_enabled = True

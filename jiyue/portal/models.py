@@ -91,7 +91,8 @@ class HomePage(RoutablePageMixin, Page):
         _("栏目描述"),
         max_length=255,
         blank=True,
-        help_text=_("首页的栏目描述标签（rule: META-2）。"),
+        # rule: META-2
+        help_text=_("首页的栏目描述标签。"),
     )
     column_keywords = models.CharField(_("栏目关键词"), max_length=255, blank=True)
     intro = models.TextField(_("网站简介"), blank=True)
@@ -221,19 +222,27 @@ class ColumnPage(RoutablePageMixin, Page):
         _("栏目类别"), max_length=32, choices=ColumnType.choices, default=ColumnType.NEWS
     )
     description = models.CharField(
-        _("栏目描述"), max_length=255, help_text=_("栏目的定位和内容（rule: META-2 必选）。")
+        # rule: META-2
+        _("栏目描述"),
+        max_length=255,
+        help_text=_("栏目的定位和内容（必填）。"),
     )
-    keywords = models.CharField(_("栏目关键词"), max_length=255, help_text=_("rule: META-2 必选。"))
+    # rule: META-2
+    keywords = models.CharField(
+        _("栏目关键词"), max_length=255, help_text=_("必填，用于网页的关键词标签。")
+    )
     update_cycle_days = models.PositiveIntegerField(
         _("更新周期（天）"),
         null=True,
         blank=True,
-        help_text=_("留空时按180天判断长期未更新（rule: META-8, VETO-5）。"),
+        # rule: META-8, VETO-5
+        help_text=_("留空时按180天判断长期未更新。"),
     )
     must_reply = models.BooleanField(
         _("须答复"),
         default=False,
-        help_text=_("政务咨询类栏目的留言须答复（rule: META-8, VETO-8）。"),
+        # rule: META-8, VETO-8
+        help_text=_("政务咨询类栏目的留言须答复。"),
     )
     inspection_class = models.CharField(
         _("检查类别"), max_length=32, choices=InspectionClass.choices, default=InspectionClass.OTHER

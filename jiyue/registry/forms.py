@@ -92,8 +92,7 @@ class GovSiteForm(WagtailAdminModelForm):
         if self.instance.pk and "name" in self.fields:
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _(
-                "网站名称登记后不能直接修改；如需更名，"
-                "请在网站详情页提交“更名”申请（rule: NAME-1）。"
+                "网站名称登记后不能直接修改；如需更名，请在网站详情页提交“更名”申请。"
             )
         if self.instance.pk and not supervisor:
             self._freeze_identity()
@@ -181,7 +180,8 @@ class SiteApplicationForm(WagtailAdminModelForm):
         help_texts = {
             "offline_from": _("仅临时下线申请填写：计划自哪一天起下线。"),
             "offline_until": _("仅临时下线申请填写：计划恢复访问的日期，将显示在下线公告页上。"),
-            "new_name": _("仅更名申请填写，须包含主办单位名称（rule: NAME-1）。"),
+            # rule: NAME-1
+            "new_name": _("仅更名申请填写，须包含主办单位名称。"),
             "merge_target": _("仅整合迁移申请填写：本网站内容迁入的网站。"),
         }
 

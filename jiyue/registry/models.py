@@ -162,19 +162,22 @@ class GovSite(ClusterableModel):
         _("承办单位"),
         max_length=100,
         blank=True,
-        help_text=_("负责日常运维的单位（rule: SITE-8）。"),
+        # rule: SITE-8
+        help_text=_("负责日常运维的单位。"),
     )
     primary_domain = models.CharField(
         _("英文域名"),
         max_length=253,
         unique=True,
-        help_text=_("以 .gov.cn 结尾的主域名，如 www.beijing.gov.cn（rule: DOMAIN-1）。"),
+        # rule: DOMAIN-1
+        help_text=_("以 .gov.cn 结尾的主域名，如 www.beijing.gov.cn。"),
     )
     chinese_domain = models.CharField(
         _("中文域名"),
         max_length=253,
         blank=True,
-        help_text=_("可选，以 .政务 结尾（rule: DOMAIN-2）。"),
+        # rule: DOMAIN-2
+        help_text=_("可选，以 .政务 结尾。"),
     )
     site_id_code = models.CharField(
         _("网站标识码"),
@@ -182,7 +185,8 @@ class GovSite(ClusterableModel):
         unique=True,
         null=True,
         blank=True,
-        help_text=_("全国政府网站信息报送系统核发，如 1100000088（rule: IDCODE-3）。"),
+        # rule: IDCODE-3
+        help_text=_("全国政府网站信息报送系统核发，如 1100000088。"),
     )
     icp_no = models.CharField(_("ICP备案编号"), max_length=64, blank=True)
     psb_no = models.CharField(_("公安机关备案号"), max_length=64, blank=True)
@@ -190,16 +194,21 @@ class GovSite(ClusterableModel):
         _("公安备案记录编码"),
         max_length=32,
         blank=True,
-        help_text=_("用于链接到公安机关备案查询页面（rule: FOOTER-2）。"),
+        # rule: FOOTER-2
+        help_text=_("用于链接到公安机关备案查询页面。"),
     )
     dzjg_mark = models.CharField(
         _("党政机关网站标识"),
         max_length=64,
         blank=True,
-        help_text=_("机构编制部门核发的党政机关网站标识编号（rule: SITE-7, FOOTER-3）。"),
+        # rule: SITE-7, FOOTER-3
+        help_text=_("机构编制部门核发的党政机关网站标识编号。"),
     )
     domain_registered = models.BooleanField(
-        _("域名已注册"), default=False, help_text=_("英文域名已完成注册（rule: SITE-7）。")
+        # rule: SITE-7
+        _("域名已注册"),
+        default=False,
+        help_text=_("英文域名已完成注册。"),
     )
     status = models.CharField(
         _("状态"),

@@ -69,7 +69,7 @@ ACTIONS = {
     GROUPS_CHANGED: ("用户组变更", "用户所属用户组变更"),
     PERMISSIONS_CHANGED: ("权限变更", "用户组权限变更"),
     EXPORT: ("数据导出", "导出数据"),
-    DJANGO_ADMIN_WRITE: ("Django 管理后台写操作", "在 Django 管理后台修改数据"),
+    DJANGO_ADMIN_WRITE: ("数据管理后台写操作", "在数据管理后台（/django-admin/）修改数据"),
     ADMIN_WRITE: ("后台写操作", "后台提交"),
 }
 

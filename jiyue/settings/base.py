@@ -75,11 +75,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Its catalogue translates Wagtail's relative times ("41 seconds ago" → "41秒之前").
+    "django.contrib.humanize",
     # Security packages (docs/security.md).
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # The admin's name, mark, user guide and value display (管理后台界面). Last: its
+    # display classes replace Wagtail's (images, documents) registered in their ready().
+    "jiyue.adminui",
 ]
 
 MIDDLEWARE = [
@@ -257,9 +262,15 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Only Chinese: with a second language, LocaleMiddleware and Wagtail's admin follow a
+# browser's Accept-Language ("en-US" → an English admin), and the account page offers it.
+LANGUAGES = [("zh-hans", "简体中文")]
+# Jiyue's catalogue: its own strings and the Wagtail 8 strings Wagtail's zh_Hans lacks.
+# It comes first among the catalogues, so it also overrides Wagtail's wording.
 LOCALE_PATHS = [BASE_DIR / "jiyue" / "locale"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Beijing time for everyone: the account page offers no other time zone.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("JIYUE_STATIC_ROOT", VAR_DIR / "static"))
@@ -318,6 +329,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "jiyue.library.widgets.DraftailRichTextArea"}
 }
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail's login form with its password field labelled in Chinese.
+WAGTAILADMIN_USER_LOGIN_FORM = "jiyue.adminui.forms.LoginForm"
 
 
 # Jiyue.

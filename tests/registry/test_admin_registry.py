@@ -83,7 +83,7 @@ def test_registry_pages_load_in_chinese_for_the_supervisor(tree, fgw_site):
         url(SITES + ":index"): "政府网站",
         url(SITES + ":add"): "网站名称",
         url(SITES + ":edit", fgw_site.pk): "上线检查事项",
-        url(SITES + ":inspect", fgw_site.pk): "上线检查事项（SITE-7）",
+        url(SITES + ":inspect", fgw_site.pk): "上线检查事项",
         url(SITES + ":history", fgw_site.pk): "历史",
         url(ORGS + ":index"): "机构类型",
         url(ORGS + ":add"): "行政区划代码",

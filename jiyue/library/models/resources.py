@@ -108,7 +108,8 @@ class Resource(
         max_length=20,
         choices=ResourceClass.choices,
         blank=True,
-        help_text=_("留空时按资源类型自动确定（rule: LIB-4）。"),
+        # rule: LIB-4
+        help_text=_("留空时按资源类型自动确定。"),
     )
     # Drafts start unpublished; Wagtail's mixin defaults ``live`` to True.
     live = models.BooleanField(verbose_name=_("已发布"), default=False, editable=False)
@@ -121,14 +122,15 @@ class Resource(
         verbose_name=_("来源/发布机构"),
         on_delete=models.PROTECT,
         related_name="library_resources",
-        help_text=_("发布单位；转载时为原始来源（rule: META-2 ContentSource, PUB-4）。"),
+        # rule: META-2 ContentSource, PUB-4
+        help_text=_("发布单位；转载时为原始来源。"),
     )
     owner_site = models.ForeignKey(
         "registry.GovSite",
         verbose_name=_("所属网站"),
         on_delete=models.PROTECT,
         related_name="library_resources",
-        help_text=_("规范网址（canonical）所在的网站。"),
+        help_text=_("规范网址所在的网站：信息以该网站上的地址为准。"),
     )
     author = models.CharField(_("作者/责任编辑"), max_length=100, blank=True)
     keywords = models.CharField(_("关键词"), max_length=255, blank=True)
@@ -136,7 +138,8 @@ class Resource(
         _("发布时间"),
         null=True,
         blank=True,
-        help_text=_("显示为 YYYY-MM-DD HH:MM（北京时间）；留空时取首次发布时间（rule: META-7）。"),
+        # rule: META-7
+        help_text=_("北京时间，按“年-月-日 时:分”显示；留空时取首次发布时间。"),
     )
     theme = models.ForeignKey(
         Theme,
@@ -177,7 +180,8 @@ class Resource(
     needs_interpretation = models.BooleanField(
         _("需要解读"),
         default=False,
-        help_text=_("勾选后，须与解读同步发布，或由审批人填写免解读理由（rule: INTERP-1）。"),
+        # rule: INTERP-1
+        help_text=_("勾选后，须与解读同步发布，或由审批人填写免解读理由。"),
     )
     interpretation_waiver_reason = models.TextField(_("免于解读理由"), blank=True, editable=False)
     interpretation_waived_by = models.ForeignKey(

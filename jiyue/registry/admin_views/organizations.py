@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 
 from ..forms import OrganizationForm
 from ..models import (
@@ -19,7 +20,13 @@ class OrganizationViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = _("机构")
     menu_order = 100
-    list_display = ["name", "org_type", "parent", "division_code", "is_supervisor"]
+    list_display = [
+        "name",
+        "org_type",
+        "parent",
+        "division_code",
+        BooleanColumn("is_supervisor", label=_("是主管单位")),
+    ]
     list_filter = ["org_type", "is_supervisor"]
     search_fields = ["name", "short_name", "division_code", "credit_code"]
     inspect_view_fields = [

@@ -231,7 +231,8 @@ class GovSiteViewSet(ScopedModelViewSet):
                 "aliases",
                 heading=_("域名别名"),
                 label=_("别名"),
-                help_text=_("别名域名将301跳转到主域名（rule: DOMAIN-5）。"),
+                # rule: DOMAIN-5
+                help_text=_("别名域名将301跳转到主域名。"),
             ),
             MultiFieldPanel(
                 [
@@ -241,7 +242,8 @@ class GovSiteViewSet(ScopedModelViewSet):
                     FieldPanel("psb_record_code"),
                     FieldPanel("site_id_code"),
                 ],
-                heading=_("上线检查事项（rule: SITE-7）"),
+                # rule: SITE-7
+                heading=_("上线检查事项"),
             ),
             MultiFieldPanel(
                 [

@@ -44,5 +44,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{model._meta.label}: {count}")
         verb = "将删除" if dry_run else "已删除"
         self.stdout.write(
-            f"{verb} {total} 条早于 {cutoff:%Y-%m-%d %H:%M} 的审计记录（保存 {days} 天）。"
+            f"{verb} {total} 条早于 {timezone.localtime(cutoff):%Y-%m-%d %H:%M}（北京时间）"
+            f"的审计记录（保存 {days} 天）。"
         )
