@@ -131,25 +131,35 @@ def current_step_name(resource):
 def workflow_step_message(resource, step, action):
     """What a reviewer's action did, naming the step and what comes next.
 
-    E.g. "已通过“初审”，下一步：复审"; after the last step "已通过“签发”，已发布。", or for an
+    E.g. "“标题”已通过“初审”，下一步：复审"; after the last step "已通过“签发”，已发布。", or for an
     interpretation whose policy is not live yet "…待政策发布" (rule: INTERP-1).
     """
     fresh = type(resource).objects.get(pk=resource.pk)
     if action == "reject":
-        return _("“%(step)s”已退回修改：请修改后重新提交审核。") % {"step": step}
+        return _("“%(title)s”：“%(step)s”已退回修改：请修改后重新提交审核。") % {
+            "title": fresh,
+            "step": step,
+        }
     next_step = current_step_name(fresh)
     if next_step:
-        return _("已通过“%(step)s”，下一步：%(next)s。") % {"step": step, "next": next_step}
+        return _("“%(title)s”已通过“%(step)s”，下一步：%(next)s。") % {
+            "title": fresh,
+            "step": step,
+            "next": next_step,
+        }
     if fresh.is_held:
         return _(
-            "已通过“%(step)s”，审核完成。待政策发布：本解读将与所解读的政策文件同时发布"
+            "“%(title)s”已通过“%(step)s”，审核完成。待政策发布：本解读将与所解读的政策文件同时发布"
             "（可在政策解读列表中按“待政策发布”筛选）。"
-        ) % {"step": step}
+        ) % {"title": fresh, "step": step}
     if fresh.live:
-        return _("已通过“%(step)s”，审核完成，已发布。") % {"step": step}
+        return _("“%(title)s”已通过“%(step)s”，审核完成，已发布。") % {"title": fresh, "step": step}
     if fresh.approved_schedule:
-        return _("已通过“%(step)s”，审核完成，将按上线时间发布。") % {"step": step}
-    return _("已通过“%(step)s”，审核完成。") % {"step": step}
+        return _("“%(title)s”已通过“%(step)s”，审核完成，将按上线时间发布。") % {
+            "title": fresh,
+            "step": step,
+        }
+    return _("“%(title)s”已通过“%(step)s”，审核完成。") % {"title": fresh, "step": step}
 
 
 class WorkflowMessageMixin:

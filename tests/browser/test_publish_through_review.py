@@ -15,6 +15,7 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -58,10 +59,12 @@ def choose_policy(page, title):
     if select.count():
         select.select_option(label=title)
         return
-    page.locator("[data-field-input]:has(input[name=policy]) button").first.click()
+    page.locator("#id_policy-chooser .unchosen [data-chooser-action-choose]").click()
     modal = page.locator(".modal")
-    modal.locator("input[name=q]").fill(title)
+    # The stock chooser search does not segment Chinese; the title's ASCII tag is a token.
+    modal.locator("input[name=q]").fill(title.rsplit("（", 1)[-1].rstrip("）"))
     modal.get_by_role("link", name=title).click()
+    expect(page.locator("#id_policy-chooser [data-chooser-title]")).to_have_text(title)
 
 
 def approve(page, title):

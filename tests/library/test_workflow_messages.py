@@ -38,9 +38,12 @@ def test_each_approval_names_the_step_and_the_next_one_pub_3(city):
     interpretation.get_workflow().start(interpretation, city.fgw_editor)
     for step, next_step in itertools.pairwise(WORKFLOW_STEPS):
         messages = approve(interpretation, city.reviewers[step])
-        assert f"已通过“{step}”，下一步：{next_step}。" in messages
+        assert f"“{interpretation.title}”已通过“{step}”，下一步：{next_step}。" in messages
     messages = approve(interpretation, city.reviewers["签发"])
-    assert any(m.startswith("已通过“签发”，审核完成。待政策发布") for m in messages), messages
+    assert any(
+        m.startswith(f"“{interpretation.title}”已通过“签发”，审核完成。待政策发布")
+        for m in messages
+    ), messages
 
 
 def test_held_interpretation_is_shown_as_held_and_listed_by_the_filter_interp_1(city, client):
@@ -86,5 +89,5 @@ def test_last_approval_of_a_policy_says_published_and_submit_names_the_first_ste
         data,
         follow=True,
     )
-    assert "已通过“签发”，审核完成，已发布。" in texts(response)
+    assert f"“{policy.title}”已通过“签发”，审核完成，已发布。" in texts(response)
     assert Resource.objects.get(pk=policy.pk).live
