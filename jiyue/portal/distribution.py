@@ -14,7 +14,7 @@ every site at once, with nothing to clean up.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -192,6 +192,17 @@ def pending_placements_for_user(user):
 # --- Listings -------------------------------------------------------------------------------
 
 
+def rule_filter(sub):
+    """The one evaluation of a subscription rule: a filter on :class:`Resource`.
+
+    Column lists (:func:`resources_for_column`) and the question "which columns show
+    this resource" (:func:`column_ids_showing`, for detail pages and cache
+    invalidation) both evaluate rules through this filter, in SQL, so they cannot
+    disagree (issue 7: there was a second, Python copy of the rule).
+    """
+    return sub.as_q() & ~Q(share_scope=ShareScope.NONE)
+
+
 def _subscription_q(column, subs=None):
     if subs is None:
         subs = list(
@@ -201,7 +212,7 @@ def _subscription_q(column, subs=None):
         )
     q = Q(pk__in=[])
     for sub in subs:
-        q |= sub.as_q() & ~Q(share_scope=ShareScope.NONE)
+        q |= rule_filter(sub)
     return q
 
 
@@ -238,30 +249,27 @@ def resources_for_columns(columns):
     return {column.pk: resources_for_column(column, subs[column.pk]) for column in columns}
 
 
-def subscription_matches(sub, resource):
-    """Whether the (prefetched) rule ``sub`` matches ``resource``, in Python."""
-    if resource.share_scope == ShareScope.NONE:
-        return False
-    if sub.resource_types and resource.resource_type not in sub.resource_types:
-        return False
-    themes = list(sub.themes.all())
-    if themes:
-        ids = set()
-        for theme in themes:
-            ids |= theme.descendant_ids()
-        if resource.theme_id not in ids:
-            return False
-    orgs = list(sub.source_orgs.all())
-    if orgs:
-        ids = set()
-        for org in orgs:
-            if sub.include_sub_orgs:
-                ids |= set(registry.organizations_in_scope(org).values_list("pk", flat=True))
-            else:
-                ids.add(org.pk)
-        if resource.source_org_id not in ids:
-            return False
-    return True
+def matching_rules(resource, subs):
+    """The (prefetched) rules of ``subs`` that match the stored row of ``resource``.
+
+    One query whatever the number of rules: each rule's :func:`rule_filter` becomes a
+    boolean column of a query on the resource's row, so this is the same SQL the
+    column lists run. It reads the row as stored (not unsaved changes of the instance)
+    and ignores its live state, so it also answers right after an unpublish.
+    """
+    subs = list(subs)
+    if not subs or resource.pk is None:
+        return []
+    flags = (
+        Resource.objects.filter(pk=resource.pk)
+        .values_list(
+            *(ExpressionWrapper(rule_filter(sub), output_field=BooleanField()) for sub in subs)
+        )
+        .first()
+    )
+    if flags is None:  # the row is gone
+        return []
+    return [sub for sub, flag in zip(subs, flags, strict=True) if flag]
 
 
 def column_ids_showing(resource, among=None):
@@ -277,9 +285,8 @@ def column_ids_showing(resource, among=None):
         placements = placements.filter(column_id__in=among)
         subs = subs.filter(column_id__in=among)
     ids = set(placements.values_list("column_id", flat=True))
-    for sub in subs.prefetch_related("themes", "source_orgs"):
-        if sub.column_id not in ids and subscription_matches(sub, resource):
-            ids.add(sub.column_id)
+    subs = subs.exclude(column_id__in=ids).prefetch_related("themes", "source_orgs")
+    ids.update(sub.column_id for sub in matching_rules(resource, subs))
     return ids
 
 
