@@ -142,7 +142,7 @@ def test_home_page_queries_grow_by_one_list_per_column_only(
     """The home page reads every column's rules at once (no per-column rule queries)."""
     with committed():
         _site_with_columns(city, columns)
-    page(city.fgw_site)  # the first request builds the chrome
+        page(city.fgw_site)  # the first request builds the chrome
     top_level = columns + 1
     with django_assert_max_num_queries(
         MAX_QUERIES_COLUMN + top_level * MAX_QUERIES_HOME_PER_COLUMN
@@ -156,7 +156,7 @@ def test_column_and_detail_page_queries_do_not_grow_with_the_site(
 ):
     with committed():
         resource = _site_with_columns(city, columns)
-    page(city.fgw_site, "/zcwj/")
+        page(city.fgw_site, "/zcwj/")  # builds the chrome (and creates the footer row)
     with django_assert_max_num_queries(MAX_QUERIES_COLUMN):
         html = page(city.fgw_site, "/zcwj/")
     assert f"/content/{resource.pk}/" in html
@@ -178,7 +178,7 @@ def test_detail_page_does_not_read_other_sites_rules(
                 column=column, name=f"区规则{i}", include_sub_orgs=True
             )
             rule.source_orgs.add(city.fgw)
-    page(city.fgw_site, f"/content/{resource.pk}/")
+        page(city.fgw_site, f"/content/{resource.pk}/")
     with django_assert_max_num_queries(MAX_QUERIES_DETAIL):
         page(city.fgw_site, f"/content/{resource.pk}/")
 
