@@ -12,9 +12,11 @@ so unpublishing a resource, revoking a placement or deleting a rule removes it f
 every site at once, with nothing to clean up.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -192,15 +194,42 @@ def pending_placements_for_user(user):
 # --- Listings -------------------------------------------------------------------------------
 
 
-def rule_filter(sub):
-    """The one evaluation of a subscription rule: a filter on :class:`Resource`.
+@dataclass(frozen=True)
+class Rule:
+    """A subscription rule's one definition, evaluated in SQL or on one resource.
 
-    Column lists (:func:`resources_for_column`) and the question "which columns show
-    this resource" (:func:`column_ids_showing`, for detail pages and cache
-    invalidation) both evaluate rules through this filter, in SQL, so they cannot
-    disagree (issue 7: there was a second, Python copy of the rule).
+    ``include``: ``[(field, allowed values)]`` from :meth:`ColumnSubscription.criteria`;
+    a rule never shows a resource its owner does not share (``share_scope`` none,
+    rule: LIB-5). Column lists use :meth:`q`; "which columns show this resource"
+    (detail pages, cache invalidation, on the instance as it is in memory: the
+    version before a change too) uses :meth:`matches`. Both read the same criteria,
+    so they cannot disagree (issue 7: there were two hand-written copies).
     """
-    return sub.as_q() & ~Q(share_scope=ShareScope.NONE)
+
+    include: tuple
+    exclude: tuple = (("share_scope", frozenset({ShareScope.NONE})),)
+
+    @classmethod
+    def of(cls, sub):
+        return cls(include=tuple(sub.criteria()))
+
+    def q(self):
+        q = Q()
+        for name, values in self.include:
+            q &= Q(**{f"{name}__in": sorted(values)})
+        for name, values in self.exclude:
+            q &= ~Q(**{f"{name}__in": sorted(values)})
+        return q
+
+    def matches(self, resource):
+        return all(getattr(resource, name) in values for name, values in self.include) and not any(
+            getattr(resource, name) in values for name, values in self.exclude
+        )
+
+
+def rule_filter(sub):
+    """The :class:`Rule` of a (prefetched) subscription rule."""
+    return Rule.of(sub)
 
 
 def _subscription_q(column, subs=None, rule_filters=None):
@@ -212,7 +241,7 @@ def _subscription_q(column, subs=None, rule_filters=None):
                 "themes", "source_orgs"
             )
         )
-    return _any([rule_filter(sub) for sub in subs])
+    return _any([Rule.of(sub) for sub in subs])
 
 
 def resources_for_column(column, subs=None, rule_filters=None):
@@ -272,28 +301,8 @@ def resources_for_columns(columns, rule_filters=None):
 
 
 def matching_rules(resource, subs):
-    """The (prefetched) rules of ``subs`` that match the stored row of ``resource``.
-
-    One query whatever the number of rules: each rule's :func:`rule_filter` becomes a
-    boolean column of a query on the resource's row, so this is the same SQL the
-    column lists run. It reads the row as stored (not unsaved changes of the instance)
-    and ignores its live state, so it also answers right after an unpublish.
-    """
-    subs = list(subs)
-    flags = _evaluate(resource, [rule_filter(sub) for sub in subs])
-    return [sub for sub, flag in zip(subs, flags, strict=True) if flag]
-
-
-def _evaluate(resource, filters):
-    """``[bool]``: whether the stored row of ``resource`` passes each filter (one query)."""
-    if not filters or resource.pk is None:
-        return [False] * len(filters)
-    flags = (
-        Resource.objects.filter(pk=resource.pk)
-        .values_list(*(ExpressionWrapper(q, output_field=BooleanField()) for q in filters))
-        .first()
-    )
-    return list(flags) if flags is not None else [False] * len(filters)  # row gone
+    """The (prefetched) rules of ``subs`` that match ``resource`` (see :class:`Rule`)."""
+    return [sub for sub in subs if Rule.of(sub).matches(resource)]
 
 
 def first_column_showing(resource, columns, rule_filters):
@@ -301,9 +310,8 @@ def first_column_showing(resource, columns, rule_filters):
 
     ``columns`` are one site's live columns in the order a detail page prefers them,
     ``rule_filters`` their rules' filters (the cached chrome's). Placements are read in
-    one query; only the rule columns that come before the first placed column are
-    evaluated (in one query, by :func:`_evaluate`): a resource placed in a site's
-    most specific column costs no rule evaluation at all.
+    one query; the rule columns that come before the first placed column are
+    evaluated on the resource (:meth:`Rule.matches`, no query).
     """
     ids = [c.pk for c in columns]
     placed = set(
@@ -311,23 +319,18 @@ def first_column_showing(resource, columns, rule_filters):
             resource=resource, state=PlacementState.ACTIVE, column_id__in=ids
         ).values_list("column_id", flat=True)
     )
-    before = []
     for column in columns:
         if column.pk in placed:
-            break
-        if rule_filters.get(column.pk):
-            before.append(column)
-    flags = _evaluate(resource, [_any(rule_filters[c.pk]) for c in before])
-    for column, flag in zip(before, flags, strict=True):
-        if flag:
             return column
-    return next((c for c in columns if c.pk in placed), None)
+        if any(rule.matches(resource) for rule in rule_filters.get(column.pk, ())):
+            return column
+    return None
 
 
-def _any(filters):
+def _any(rules):
     q = Q(pk__in=[])
-    for rule_q in filters:
-        q |= rule_q
+    for rule in rules:
+        q |= rule.q()
     return q
 
 
@@ -343,14 +346,8 @@ def column_ids_showing(resource, among=None, rule_filters=None):
     if rule_filters is not None and among is not None:
         among = set(among)
         ids = set(placements.filter(column_id__in=among).values_list("column_id", flat=True))
-        candidates = [
-            (column_id, filters)
-            for column_id, filters in rule_filters.items()
-            if column_id in among and column_id not in ids and filters
-        ]
-        flags = _evaluate(resource, [_any(filters) for _column_id, filters in candidates])
-        for (column_id, _filters), flag in zip(candidates, flags, strict=True):
-            if flag:
+        for column_id, rules in rule_filters.items():
+            if column_id in among and any(rule.matches(resource) for rule in rules):
                 ids.add(column_id)
         return ids
     subs = ColumnSubscription.objects.filter(active=True)

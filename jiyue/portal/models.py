@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -526,16 +525,22 @@ class ColumnSubscription(models.Model):
         if bad:
             raise ValidationError({"resource_types": _("未知的资源类型：%s") % "、".join(bad)})
 
-    def as_q(self):
-        """The rule as a filter on :class:`Resource` (a few small queries, no join)."""
-        q = Q()
+    def criteria(self):
+        """``[(field, allowed values)]`` of the rule: its one definition.
+
+        Resolved once (theme descendants, the organizations in scope: a few small
+        queries); :class:`jiyue.portal.distribution.Rule` turns it into the SQL filter
+        of the column lists and the test of one resource, so the two cannot disagree.
+        Empty criteria match everything.
+        """
+        criteria = []
         if self.resource_types:
-            q &= Q(resource_type__in=self.resource_types)
+            criteria.append(("resource_type", frozenset(self.resource_types)))
         theme_ids = set()
         for theme in self.themes.all():
             theme_ids |= theme.descendant_ids()
         if theme_ids:
-            q &= Q(theme_id__in=theme_ids)
+            criteria.append(("theme_id", frozenset(theme_ids)))
         org_ids = set()
         for org in self.source_orgs.all():
             if self.include_sub_orgs:
@@ -543,8 +548,8 @@ class ColumnSubscription(models.Model):
             else:
                 org_ids.add(org.pk)
         if org_ids:
-            q &= Q(source_org_id__in=org_ids)
-        return q
+            criteria.append(("source_org_id", frozenset(org_ids)))
+        return criteria
 
 
 class ColumnDistributionSettings(models.Model):

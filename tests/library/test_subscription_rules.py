@@ -1,10 +1,12 @@
-"""Subscription rules are evaluated once (issue 7 item 4; rule: LIB-3).
+"""Subscription rules have one definition (issue 7 item 4; rule: LIB-3).
 
-A column's list (``resources_for_column``) and the question "which columns show this
-resource" (``column_ids_showing``: detail pages, cache invalidation) must give the
-same answer for every rule and resource. There used to be a SQL and a Python copy of
-the rule; these tests compare the two questions over a matrix of rules and resources,
-so a second evaluation that drifts from the first fails here.
+A column's list (``resources_for_column``, the rule as SQL) and the question "which
+columns show this resource" (``column_ids_showing``: detail pages, cache invalidation,
+the rule tested on the resource) must give the same answer for every rule and
+resource. There used to be two hand-written copies of the rule (``as_q`` and
+``subscription_matches``); both are now derived from ``ColumnSubscription.criteria``
+by ``distribution.Rule``. These tests compare the two questions over a matrix of
+rules and resources, so a drift between ``Rule.q`` and ``Rule.matches`` fails here.
 """
 
 from jiyue.library import services
