@@ -75,6 +75,9 @@ SITE_PAGE_SLUGS = ("sitemap", "about", "statement", "content", "feed")
 LIST_FIELDS = ("pk", "title", "resource_type", "validity", "pub_date")
 
 
+VALIDITY_LABELS = dict(library.Validity.choices)
+
+
 class ListItem:
     """One row of a resource list: the :data:`LIST_FIELDS` of a resource, no model.
 
@@ -93,7 +96,8 @@ class ListItem:
         self.pub_date = pub_date
 
     def get_validity_display(self):
-        return library.Validity(self.validity).label if self.validity else ""
+        """Like the model's ``get_validity_display``: the label, else the stored value."""
+        return VALIDITY_LABELS.get(self.validity, self.validity)
 
     @property
     def row_key(self):
