@@ -70,7 +70,7 @@ def run_wrk(url, host, args):
 
 def pick_targets():
     """A site, a column with resources, one resource shown there, the home page."""
-    from jiyue.library.services import resources_for_column
+    from jiyue.portal.services import resources_for_column
     from jiyue.portal.models import ColumnPage
     from jiyue.registry.models import GovSite
 

@@ -7,13 +7,17 @@ query string (so the page cache does not answer), once to warm the process, then
 ``--n`` times; prints the number of queries of one render and the CPU time per render
 (process time, so other load on the machine counts less than in wall-clock rates).
 ``--queries KIND`` lists that page's queries; ``--profile KIND`` prints pyinstrument's
-call tree (``pip install pyinstrument``) or, without it, cProfile's top 40.
+call tree (``pip install pyinstrument``) or, without it, cProfile's top 40;
+``--cprofile KIND`` always uses cProfile timed by process CPU time (on a loaded
+machine pyinstrument's wall-clock tree mostly shows waiting).
 
     .venv/bin/python bench/render_profile.py --var-dir /tmp/jiyue-bench
     .venv/bin/python bench/render_profile.py --var-dir /tmp/jiyue-bench --queries home
 """
 
 import argparse
+import cProfile
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -33,6 +37,7 @@ def main():
     parser.add_argument("--n", type=int, default=30, help="renders per page kind")
     parser.add_argument("--queries", choices=KINDS, help="list this page's queries")
     parser.add_argument("--profile", choices=KINDS, help="profile this page's renders")
+    parser.add_argument("--cprofile", choices=KINDS, help="cProfile (CPU time) of the renders")
     args = parser.parse_args()
 
     _servers.collectstatic(args.var_dir, args.database_url)
@@ -64,6 +69,8 @@ def main():
                 print(f"      {sql[:160]}")
         if args.profile == kind:
             profile(client, url, args.n)
+        if args.cprofile == kind:
+            cpu_profile(client, url, args.n)
 
 
 class QueryLog(list):
@@ -74,13 +81,22 @@ class QueryLog(list):
         return execute(sql, params, many, context)
 
 
+def cpu_profile(client, url, n):
+    """cProfile's top functions by own and by cumulative CPU time (process time)."""
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(n):
+        client.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(35)
+    stats.sort_stats("cumulative").print_stats(70)
+
+
 def profile(client, url, n):
     try:
         from pyinstrument import Profiler
     except ImportError:
-        import cProfile
-        import pstats
-
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(n):

@@ -7,11 +7,12 @@ pages carry the column tags and inspection attributes of STANDARDS.md (rule: MET
 META-6, META-8); the footer block is a per-site setting (rule: FOOTER-5).
 """
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -19,7 +20,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from jiyue.library import services as library
@@ -72,11 +73,102 @@ SITE_PAGE_SLUGS = ("sitemap", "about", "statement", "content", "feed")
 # The fields a resource list shows (portal/includes/resource_list.html): reading only
 # these keeps a list query from carrying every field of each row through its sort.
 LIST_FIELDS = ("pk", "title", "resource_type", "validity", "pub_date")
+
+
+VALIDITY_LABELS = dict(library.Validity.choices)
+
+
+class ListItem:
+    """One row of a resource list: the :data:`LIST_FIELDS` of a resource, no model.
+
+    A list reads these values with ``values_list`` instead of building 20
+    :class:`~jiyue.library.services.Resource` instances (a ``ClusterableModel``, costly
+    to construct) per page; the list templates read the same attributes.
+    """
+
+    __slots__ = LIST_FIELDS
+
+    def __init__(self, pk, title, resource_type, validity, pub_date):
+        self.pk = pk
+        self.title = title
+        self.resource_type = resource_type
+        self.validity = validity
+        self.pub_date = pub_date
+
+    def get_validity_display(self):
+        """Like the model's ``get_validity_display``: the label, else the stored value."""
+        return VALIDITY_LABELS.get(self.validity, self.validity)
+
+    @property
+    def row_key(self):
+        """Everything the list row shows: the key of its rendered fragment."""
+        return (self.pk, self.title, self.resource_type, self.validity, self.pub_date)
+
+
+def list_items(queryset):
+    """``[ListItem]`` of a resource queryset, in its order (slice it after this)."""
+    return ListItems(queryset.values_list(*LIST_FIELDS))
+
+
+class ListItems:
+    """A lazy ``values_list`` queryset that yields :class:`ListItem`; sliceable."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def count(self):
+        return self.rows.count()
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [ListItem(*row) for row in self.rows[key]]
+        return ListItem(*self.rows[key])
+
+
 # Sub-path of every column that serves its feeds; no sub-column may take it.
 COLUMN_ROUTE_SLUGS = ("feed",)
 
 
-class HomePage(RoutablePageMixin, Page):
+class ChromeRouting:
+    """Route through a site's tree with its cached chrome instead of two queries a level.
+
+    Wagtail finds each child by a query on the slug and then a second query for the
+    specific page. The site chrome (:mod:`jiyue.portal.site_context`) already holds
+    every live, public column of the site: a child found there is served from a copy
+    of it. A child that is not there (a draft, a private column, another page type)
+    is routed by Wagtail as before, with its 404 or its view restriction.
+
+    A page reached this way is public by construction (the chrome holds only
+    ``public()`` columns and is rebuilt when a view restriction changes), so its
+    ``get_view_restrictions`` needs no query either.
+    """
+
+    _jiyue_public = False
+
+    def route(self, request, path_components):
+        if path_components and request is not None and not getattr(request, "is_dummy", False):
+            # site_context imports these models: import it here.
+            from .site_context import site_context
+
+            chrome = site_context(request, self).chrome
+            for column in chrome.children_of(self):
+                if column.slug == path_components[0]:
+                    child = copy.copy(column)
+                    child._cached_parent_obj = self
+                    child._jiyue_public = True
+                    return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def get_view_restrictions(self):
+        if self._jiyue_public:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(RoutablePageMixin, ChromeRouting, Page):
     """A hosted site's home page: the root of its page tree (ColumnType 首页).
 
     It also serves the three pages every footer links to (rule: FOOTER-4): 网站地图
@@ -114,6 +206,19 @@ class HomePage(RoutablePageMixin, Page):
         verbose_name = _("网站首页")
 
     HOME_ITEMS_PER_COLUMN = 6
+
+    def route(self, request, path_components):
+        """Wagtail routes every request of the site from here: note, from the chrome,
+        whether the home page is public (its sub-pages' view restrictions then need no
+        query), before the sub-page routes and the columns (:class:`ChromeRouting`)."""
+        if request is not None and not getattr(request, "is_dummy", False):
+            # site_context imports these models: import it here.
+            from .site_context import site_context
+
+            chrome = site_context(request, self).chrome
+            if chrome.home is not None and chrome.home.pk == self.pk and self.live:
+                self._jiyue_public = chrome.home_public
+        return super().route(request, path_components)
 
     def columns(self):
         """The first-level columns (一级栏目), in the editors' order."""
@@ -211,7 +316,7 @@ class ColumnPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ColumnPage(RoutablePageMixin, Page):
+class ColumnPage(RoutablePageMixin, ChromeRouting, Page):
     """A column (栏目): a list of library resources, possibly with sub-columns.
 
     The list is what the library shows in this column (rule: LIB-1, LIB-3); the
@@ -292,7 +397,13 @@ class ColumnPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """Newest first, paginated; each item shows its publish time (rule: DESIGN-3)."""
         context = super().get_context(request, *args, **kwargs)
-        listed = self.latest_resources().select_related(None).only(*LIST_FIELDS)
+        # The column's rules come from the cached site chrome when it holds the column.
+        from .distribution import resources_for_column
+        from .site_context import site_context
+
+        chrome = site_context(request, self).chrome
+        rule_filters = chrome.rule_filters.get(self.pk, []) if chrome.has_column(self) else None
+        listed = list_items(resources_for_column(self, rule_filters=rule_filters))
         paginator = Paginator(listed, self.PAGE_SIZE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         # Sub-columns come from the site's cached column list (``subcolumns`` tag).
@@ -492,16 +603,22 @@ class ColumnSubscription(models.Model):
         if bad:
             raise ValidationError({"resource_types": _("未知的资源类型：%s") % "、".join(bad)})
 
-    def as_q(self):
-        """The rule as a filter on :class:`Resource` (a few small queries, no join)."""
-        q = Q()
+    def criteria(self):
+        """``[(field, allowed values)]`` of the rule: its one definition.
+
+        Resolved once (theme descendants, the organizations in scope: a few small
+        queries); :class:`jiyue.portal.distribution.Rule` turns it into the SQL filter
+        of the column lists and the test of one resource, so the two cannot disagree.
+        Empty criteria match everything.
+        """
+        criteria = []
         if self.resource_types:
-            q &= Q(resource_type__in=self.resource_types)
+            criteria.append(("resource_type", frozenset(self.resource_types)))
         theme_ids = set()
         for theme in self.themes.all():
             theme_ids |= theme.descendant_ids()
         if theme_ids:
-            q &= Q(theme_id__in=theme_ids)
+            criteria.append(("theme_id", frozenset(theme_ids)))
         org_ids = set()
         for org in self.source_orgs.all():
             if self.include_sub_orgs:
@@ -509,8 +626,8 @@ class ColumnSubscription(models.Model):
             else:
                 org_ids.add(org.pk)
         if org_ids:
-            q &= Q(source_org_id__in=org_ids)
-        return q
+            criteria.append(("source_org_id", frozenset(org_ids)))
+        return criteria
 
 
 class ColumnDistributionSettings(models.Model):

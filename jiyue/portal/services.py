@@ -24,6 +24,7 @@ from .distribution import (
     accept,
     column_ids_showing,
     columns_showing,
+    first_column_showing,
     gov_site_of_column,
     pending_placements_for_user,
     place,
@@ -48,6 +49,7 @@ from .models import (
     Placement,
     PlacementState,
     PlacementVia,
+    list_items,
 )
 from .provisioning import PAGE_PERMISSIONS, set_site_port
 
@@ -168,7 +170,7 @@ def site_resources(home):
     return reduce(or_, querysets).order_by("-pub_date", "-pk")
 
 
-def column_showing_on_site(resource, home, columns=None):
+def column_showing_on_site(resource, home, columns=None, rule_filters=None):
     """The column of ``home``'s site whose page a resource's detail page sits in.
 
     The first column that shows it, the most specific first: a resource placed in
@@ -177,13 +179,15 @@ def column_showing_on_site(resource, home, columns=None):
     Liveness of the resource is the caller's check; this only asks the library's
     distribution (placements and subscription rules). ``columns``: the site's live,
     public columns when the caller has them (the cached site chrome); only their
-    placements and rules are then read.
+    placements and rules are then read; ``rule_filters``: their rules' filters (the
+    chrome's), so the rules are not read either.
     """
     if columns is not None:
+        ordered = sorted(columns, key=lambda c: (-c.depth, c.path))
+        if rule_filters is not None:
+            return first_column_showing(resource, ordered, rule_filters)
         ids = column_ids_showing(resource, among=[c.pk for c in columns])
-        showing = [c for c in columns if c.pk in ids]
-        showing.sort(key=lambda c: (-c.depth, c.path))
-        return showing[0] if showing else None
+        return next((c for c in ordered if c.pk in ids), None)
     return (
         columns_showing(resource)
         .filter(path__startswith=home.path, depth__gt=home.depth)
@@ -194,15 +198,15 @@ def column_showing_on_site(resource, home, columns=None):
     )
 
 
-def latest_by_column(columns, limit):
+def latest_by_column(columns, limit, rule_filters=None):
     """``[(column, [newest resources])]``: each column's ``limit`` newest items.
 
     The subscription rules of every column are read in one query, then one list
     query per column (rule: LIB-1, DESIGN-3).
     """
-    querysets = resources_for_columns(columns)
+    querysets = resources_for_columns(columns, rule_filters)
     return [
-        (column, list(querysets[column.pk].select_related(None).only(*LIST_FIELDS)[:limit]))
+        (column, list_items(querysets[column.pk].select_related(None))[:limit])
         for column in columns
     ]
 

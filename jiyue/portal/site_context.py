@@ -4,17 +4,19 @@ The site's identity comes from its registry record (GovSite), never from the Wag
 ``Site`` alone, so the header name, the footer and the page metadata always equal the
 registry (rule: META-4, IDCODE-2, NAME-2).
 
-The site chrome (网站框架: registry record, home page, live columns with their URLs,
-footer and header settings, links to other sites) is the same on every page of a site
-and changes only when an editor changes the site, so it is built once per site and
-kept in each process (:class:`SiteChrome`), valid while the platform-wide chrome version
-(:data:`CHROME_VERSION_KEY` in the default cache, shared by every process in
-production) is unchanged. :mod:`jiyue.portal.signals` calls :func:`chrome_changed` on
-every save that alters what the chrome shows (site record, organization, Wagtail site,
-footer settings, any page saved, published, unpublished, moved or deleted): the
-version is bumped when the transaction commits, so a renamed site shows its new name
-on the next request, and until then the changing transaction reads the chrome from
-the database, so a rolled-back change leaves nothing cached. A request then reads
+The site chrome (网站框架: registry record, home page, live columns with their URLs
+and the filters of their subscription rules, footer and header settings, links to
+other sites) is the same on every
+page of a site and changes only when an editor changes the site, so it is built once
+per site and kept in each process (:class:`SiteChrome`), valid while the
+platform-wide chrome version (:data:`CHROME_VERSION_KEY` in the default cache, shared
+by every process in production) is unchanged. :mod:`jiyue.portal.signals` calls
+:func:`chrome_changed` on every save that alters what the chrome shows (site record,
+organization, Wagtail site, footer settings, subscription rule, theme, page view
+restriction, any page saved, published, unpublished, moved or deleted): the version
+is bumped when the transaction commits, so a renamed site shows its new name on the
+next request, and until then the changing transaction reads the chrome from the
+database, so a rolled-back change leaves nothing cached. A request then reads
 the chrome with one cache lookup instead of about ten queries. Code that changes
 these rows without sending the model signals (``QuerySet.update``, raw SQL) must call
 :func:`chrome_changed`, as it must purge the page cache.
@@ -33,6 +35,7 @@ from jiyue.registry import services as registry
 from jiyue.registry.services import gov_site_for_request
 
 from . import identity
+from .distribution import rule_filters_of_columns
 from .models import ColumnPage, FooterSettings, HeaderSettings, HomePage
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
@@ -56,6 +59,10 @@ class SiteChrome:
     links: identity.SiteLinks = field(default_factory=identity.SiteLinks)
     columns: list = field(default_factory=list)
     home_url: str = "/"
+    # Whether the home page has no view restriction (on itself or an ancestor).
+    home_public: bool = False
+    # {column id: [rule filter]} of the columns' active subscription rules.
+    rule_filters: dict = field(default_factory=dict)
     # Rendered header and footer (see jiyue_portal.site_header / site_footer).
     fragments: dict = field(default_factory=dict)
 
@@ -73,6 +80,10 @@ class SiteChrome:
             return []
         depth = self.home.depth + 1
         return [c for c in self.columns if c.depth == depth]
+
+    def has_column(self, page):
+        """Whether ``page`` is one of the chrome's live, public columns."""
+        return any(c.pk == page.pk for c in self.columns)
 
     def children_of(self, page):
         """Live public child columns of ``page`` (a column or the home page)."""
@@ -109,11 +120,13 @@ def build_chrome(gov_site, request=None):
     if root is not None:
         chrome.home = root
         chrome.home_url = root.get_url(request) or "/"
+        chrome.home_public = HomePage.objects.filter(pk=root.pk).public().exists()
         chrome.columns = list(
             ColumnPage.objects.descendant_of(root).live().public().order_by("path")
         )
         for column in chrome.columns:
             column.chrome_url = column.get_url(request)
+        chrome.rule_filters = rule_filters_of_columns([c.pk for c in chrome.columns])
     chrome.footer = FooterSettings.for_site(wagtail_site)
     chrome.header = identity.header_settings(wagtail_site)
     chrome.links = identity.site_links(gov_site, request)

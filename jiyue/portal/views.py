@@ -150,10 +150,10 @@ def canonical_url(request, resource, home=None):
     return _site_base_url(request, home) + content_path(resource.pk)
 
 
-def _link_on_site(request, resource, home, columns=None):
+def _link_on_site(request, resource, home, columns=None, rule_filters=None):
     """A URL of ``resource`` that answers: this site's page if it shows it, else the
     owner site's, else another online site's that shows it; None if none does."""
-    if column_showing_on_site(resource, home, columns) is not None:
+    if column_showing_on_site(resource, home, columns, rule_filters) is not None:
         return content_path(resource.pk)
     if site_shows(resource.owner_site, resource):
         return _detail_url(request, resource.owner_site, resource)
@@ -178,19 +178,20 @@ def resource_detail(request, home, resource_id):
     if resource is None:
         raise Http404(_("信息不存在或已撤销。"))
     # The site's live columns come from the cached chrome (one cache lookup).
-    columns = site_context(request, home).chrome.columns
-    column = column_showing_on_site(resource, home, columns)
+    chrome = site_context(request, home).chrome
+    columns, rules = chrome.columns, chrome.rule_filters
+    column = column_showing_on_site(resource, home, columns, rules)
     if column is None:
         raise Http404(_("本网站未发布该信息。"))
     related = []
     if resource.resource_type == ResourceType.POLICY:
         # rule: INTERP-2 — the policy links to its published interpretations.
         interpretations = library.live_resources().filter(policy=resource).newest_first()
-        related = [(i, _link_on_site(request, i, home, columns)) for i in interpretations]
+        related = [(i, _link_on_site(request, i, home, columns, rules)) for i in interpretations]
     elif resource.resource_type == ResourceType.INTERPRETATION and resource.policy_id:
         policy = library.live_resources().filter(pk=resource.policy_id).first()
         if policy is not None:
-            related = [(policy, _link_on_site(request, policy, home, columns))]
+            related = [(policy, _link_on_site(request, policy, home, columns, rules))]
     context = {
         "page": column,
         "self": column,

@@ -11,10 +11,11 @@ the detail page are gone).
 import pytest
 from django.db import transaction
 from django.test import Client
+from wagtail.models import PageViewRestriction
 
 from jiyue.library.models import ResourceType
 from jiyue.portal import services as portal
-from jiyue.portal.models import ColumnSubscription, ColumnType, FooterSettings
+from jiyue.portal.models import ColumnPage, ColumnSubscription, ColumnType, FooterSettings
 from jiyue.registry.hosting import serving_host
 from jiyue.registry.models import GovSite, SiteStatus
 from jiyue.registry.services import invalidate_host_cache
@@ -142,7 +143,7 @@ def test_home_page_queries_grow_by_one_list_per_column_only(
     """The home page reads every column's rules at once (no per-column rule queries)."""
     with committed():
         _site_with_columns(city, columns)
-    page(city.fgw_site)  # the first request builds the chrome
+        page(city.fgw_site)  # the first request builds the chrome
     top_level = columns + 1
     with django_assert_max_num_queries(
         MAX_QUERIES_COLUMN + top_level * MAX_QUERIES_HOME_PER_COLUMN
@@ -156,7 +157,7 @@ def test_column_and_detail_page_queries_do_not_grow_with_the_site(
 ):
     with committed():
         resource = _site_with_columns(city, columns)
-    page(city.fgw_site, "/zcwj/")
+        page(city.fgw_site, "/zcwj/")  # builds the chrome (and creates the footer row)
     with django_assert_max_num_queries(MAX_QUERIES_COLUMN):
         html = page(city.fgw_site, "/zcwj/")
     assert f"/content/{resource.pk}/" in html
@@ -178,7 +179,7 @@ def test_detail_page_does_not_read_other_sites_rules(
                 column=column, name=f"区规则{i}", include_sub_orgs=True
             )
             rule.source_orgs.add(city.fgw)
-    page(city.fgw_site, f"/content/{resource.pk}/")
+        page(city.fgw_site, f"/content/{resource.pk}/")
     with django_assert_max_num_queries(MAX_QUERIES_DETAIL):
         page(city.fgw_site, f"/content/{resource.pk}/")
 
@@ -195,3 +196,42 @@ def test_an_uncommitted_change_is_not_cached_for_anyone(city, committed):
     html = page(city.fgw_site)
     assert "北京市发展和改革委员会网站" in html
     assert "回滚的网站名称" not in html
+
+
+def test_a_column_made_private_is_not_served_through_the_chrome(city, committed):
+    """Routing through the chrome (ChromeRouting) must not skip a new view restriction."""
+    with committed():
+        page(city.fgw_site, "/zcwj/")  # the first request creates the footer row
+    assert client(city.fgw_site).get("/zcwj/").status_code == 200  # routed via the chrome
+    with committed():
+        PageViewRestriction.objects.create(
+            page=city.fgw_policies, restriction_type=PageViewRestriction.LOGIN
+        )
+    response = client(city.fgw_site).get("/zcwj/")
+    assert response.status_code == 302  # to the login page, as Wagtail answers
+    assert 'href="/zcwj/"' not in page(city.fgw_site)  # and gone from the navigation
+
+
+def test_a_draft_child_is_still_a_404(city, committed):
+    with committed():
+        draft = ColumnPage(title="草稿栏目", slug="cg", description="草稿", keywords="草稿")
+        city.fgw_home.add_child(instance=draft)
+        ColumnPage.objects.filter(pk=draft.pk).update(live=False)
+    assert client(city.fgw_site).get("/cg/").status_code == 404
+
+
+def test_a_retitled_resource_shows_its_new_title_in_the_lists(city, committed):
+    """List rows are rendered once per values: a new title is a new row, at once."""
+    with committed():
+        resource = city.published(title="旧标题的动态")
+        portal.place(resource, city.fgw_policies, city.superuser)
+    assert "旧标题的动态" in page(city.fgw_site, "/zcwj/")
+    resource.title = "新标题的动态"
+    with committed():
+        resource.save_revision(user=city.superuser).publish(
+            user=city.superuser, skip_permission_checks=True
+        )
+    html = page(city.fgw_site, "/zcwj/")
+    assert "新标题的动态" in html and "旧标题的动态" not in html
+    home = page(city.fgw_site)
+    assert "新标题的动态" in home and "旧标题的动态" not in home

@@ -5,9 +5,10 @@ All values are escaped by Django; nothing here marks user data safe except throu
 """
 
 from django import template
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -88,6 +89,41 @@ def _fragment(site, key, template_name, make_context):
     return html
 
 
+ROW_TEMPLATE = "portal/includes/resource_row.html"
+# Rendered list rows of this process: {(language, time zone, row values): html}.
+_rows = {}
+# Far above the rows a process shows between restarts; reaching it starts afresh.
+MAX_CACHED_ROWS = 50_000
+
+
+@register.simple_tag
+def resource_rows(items):
+    """The ``<li>`` of each list item (``portal/includes/resource_row.html``).
+
+    A row is a pure function of the values it shows (:attr:`ListItem.row_key`:
+    id, title, type, validity, publish time), the language and the time zone, so
+    it is rendered once per process for those values and reused by every list of
+    every site showing that resource: a changed title or time is a new key, and
+    nothing needs invalidating. Items without ``row_key`` are rendered each time.
+    """
+    template = get_template(ROW_TEMPLATE)
+    prefix = (translation.get_language(), timezone.get_current_timezone_name())
+    html = []
+    for item in items:
+        row_key = getattr(item, "row_key", None)
+        key = (*prefix, row_key) if row_key is not None else None
+        row = _rows.get(key) if key is not None else None
+        if row is None:
+            row = template.render({"item": item})
+            if key is not None:
+                if len(_rows) >= MAX_CACHED_ROWS:
+                    _rows.clear()
+                _rows[key] = row
+        html.append(row)
+    # Each row was rendered by the template engine, which escaped its values.
+    return mark_safe("".join(html))
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """头部标识区: the site name, prominent, and the first-level columns (rule: NAME-2)."""
@@ -159,8 +195,9 @@ def subcolumns(context, page):
 def home_columns(context, home):
     """``[(column, newest items)]`` of the home page's boxes (first-level columns)."""
     request, _page = _request_and_page(context)
-    columns = site_context(request, home).chrome.top_columns()
-    return latest_by_column(columns, home.HOME_ITEMS_PER_COLUMN)
+    chrome = site_context(request, home).chrome
+    columns = chrome.top_columns()
+    return latest_by_column(columns, home.HOME_ITEMS_PER_COLUMN, chrome.rule_filters)
 
 
 @register.simple_tag(takes_context=True)
