@@ -219,6 +219,17 @@ def cached_chrome(gov_site_id, host, request=None):
     return chrome
 
 
+def distribution_chrome(gov_site):
+    """``gov_site``'s chrome for questions of distribution only (which live, public
+    columns it has and their rules' filters), e.g. "does the owner site show this
+    resource?" asked while another site's page renders.
+
+    Kept under its own key (an empty host), built without a request: its URLs are
+    never rendered, so it cannot leak another host's URLs into a page.
+    """
+    return cached_chrome(gov_site.pk, "")
+
+
 def _gov_site(gov_site_id):
     return (
         registry.gov_sites()

@@ -18,7 +18,7 @@ from jiyue.library.services import ResourceType, Validity
 from jiyue.registry.services import SiteStatus, serving_host
 
 from . import metadata, sitemaps
-from .distribution import site_shows, sites_showing
+from .distribution import sites_showing
 from .models import ColumnPage
 from .services import (
     column_showing_on_site,
@@ -27,7 +27,7 @@ from .services import (
     host_url,
     site_base_url,
 )
-from .site_context import site_context
+from .site_context import distribution_chrome, site_context
 
 PAGE_PARAMETER = "page"
 _CANONICAL_PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
@@ -139,13 +139,33 @@ def _detail_url(request, gov_site, resource):
     return host_url(request, serving_host(gov_site.primary_domain)) + content_path(resource.pk)
 
 
-def canonical_url(request, resource, home=None):
+def site_shows(gov_site, resource):
+    """Whether ``gov_site`` is online and one of its live columns shows ``resource``:
+    only then does its ``/content/<id>/`` answer 200 and may another page link there.
+
+    Read from that site's cached chrome (its columns and their rules' filters), so a
+    detail page asks one placement query per other site instead of rebuilding its tree.
+    """
+    if gov_site is None or gov_site.status != SiteStatus.ONLINE:
+        return False
+    chrome = distribution_chrome(gov_site)
+    if chrome.home is None:
+        return False
+    return (
+        column_showing_on_site(resource, chrome.home, chrome.columns, chrome.rule_filters)
+        is not None
+    )
+
+
+def canonical_url(request, resource, home=None, shown_by=None):
     """The detail URL on the owner site's host (canonical; rule: LIB-3).
 
     Only when the owner site shows the resource (else that URL answers 404): then the
     page of the site being read (``home``) is its own canonical URL (issue 8).
+    ``shown_by``: a site known to show the resource (the one being read).
     """
-    if site_shows(resource.owner_site, resource) or home is None:
+    owner_shows = shown_by is not None and shown_by.pk == resource.owner_site_id
+    if owner_shows or home is None or site_shows(resource.owner_site, resource):
         return _detail_url(request, resource.owner_site, resource)
     return _site_base_url(request, home) + content_path(resource.pk)
 
@@ -199,7 +219,7 @@ def resource_detail(request, home, resource_id):
         "resource": resource,
         "meta_page_kind": metadata.ARTICLE,
         "crumb_title": resource.title,
-        "canonical_url": canonical_url(request, resource, home),
+        "canonical_url": canonical_url(request, resource, home, shown_by=chrome.gov_site),
         "related": related,
         "attachments": list(resource.attachments.select_related("document")),
         "guide_rows": guide_rows(resource),

@@ -10,13 +10,21 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("library", "0002_seed_themes"), ("portal", "0003_remove_articlepage")]
+# The registry is pinned too: its later columns (e.g. a NOT NULL credit code) do not
+# exist in the historical models the test writes with.
+BEFORE = [
+    ("library", "0002_seed_themes"),
+    ("portal", "0003_remove_articlepage"),
+    ("registry", "0003_legacy_sites_exempt_from_site3"),
+]
 AFTER = [("library", "0003_move_distribution"), ("portal", "0004_move_distribution")]
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """Migrate to ``targets``; without them, to the latest migration of every app."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -27,7 +35,7 @@ def test_rows_written_under_the_library_schema_are_the_portals_after_migrate():
     try:
         check_rows_survive_the_move()
     finally:
-        migrate(AFTER)  # leave the schema as the other tests expect
+        migrate()  # leave the schema as the other tests expect: every app's latest
 
 
 def check_rows_survive_the_move():

@@ -143,7 +143,8 @@ def test_home_page_queries_grow_by_one_list_per_column_only(
     """The home page reads every column's rules at once (no per-column rule queries)."""
     with committed():
         _site_with_columns(city, columns)
-        page(city.fgw_site)  # the first request builds the chrome
+        page(city.fgw_site)  # creates the footer and header rows (a chrome change)
+    page(city.fgw_site)  # builds the chrome and keeps it
     top_level = columns + 1
     with django_assert_max_num_queries(
         MAX_QUERIES_COLUMN + top_level * MAX_QUERIES_HOME_PER_COLUMN
@@ -157,7 +158,8 @@ def test_column_and_detail_page_queries_do_not_grow_with_the_site(
 ):
     with committed():
         resource = _site_with_columns(city, columns)
-        page(city.fgw_site, "/zcwj/")  # builds the chrome (and creates the footer row)
+        page(city.fgw_site, "/zcwj/")  # creates the footer and header rows (a chrome change)
+    page(city.fgw_site, "/zcwj/")  # builds the chrome and keeps it
     with django_assert_max_num_queries(MAX_QUERIES_COLUMN):
         html = page(city.fgw_site, "/zcwj/")
     assert f"/content/{resource.pk}/" in html
@@ -180,6 +182,7 @@ def test_detail_page_does_not_read_other_sites_rules(
             )
             rule.source_orgs.add(city.fgw)
         page(city.fgw_site, f"/content/{resource.pk}/")
+    page(city.fgw_site, f"/content/{resource.pk}/")  # the chrome after the change, kept
     with django_assert_max_num_queries(MAX_QUERIES_DETAIL):
         page(city.fgw_site, f"/content/{resource.pk}/")
 
