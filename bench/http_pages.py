@@ -70,8 +70,8 @@ def run_wrk(url, host, args):
 
 def pick_targets():
     """A site, a column with resources, one resource shown there, the home page."""
-    from jiyue.portal.services import resources_for_column
     from jiyue.portal.models import ColumnPage
+    from jiyue.portal.services import resources_for_column
     from jiyue.registry.models import GovSite
 
     for gov_site in GovSite.objects.filter(wagtail_site__isnull=False).order_by("pk")[1:]:
