@@ -45,7 +45,8 @@ def allowed_signals():
 def frontcache_connections():
     """``(signal, receiver, sender id)`` for every frontcache receiver connected anywhere."""
     found = []
-    for signal in (obj for obj in gc.get_objects() if isinstance(obj, Signal)):
+    # type(), not isinstance(): a lazy object (the CSP nonce) would evaluate itself.
+    for signal in (obj for obj in gc.get_objects() if issubclass(type(obj), Signal)):
         for (_receiver_key, sender_key), receiver, *_rest in list(signal.receivers):
             target = (
                 receiver() if callable(receiver) and hasattr(receiver, "__callback__") else receiver
