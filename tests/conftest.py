@@ -22,6 +22,7 @@ Fixtures of one app live in that app's test folder.
 import atexit
 import contextlib
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -47,6 +48,26 @@ def pytest_configure(config):
     if backend == "postgres" and not os.environ.get(test_db.ENV_URL):
         if test_db.find_bindir() is None:
             raise pytest.UsageError(test_db.MISSING_SERVER)
+    # The controlling process of a SQLite run: one directory for the migrated template
+    # its xdist workers share (``sqlite_template``); they inherit the environment.
+    if (
+        backend == "sqlite"
+        and not hasattr(config, "workerinput")
+        and not os.environ.get(test_db.ENV_SQLITE_TEMPLATE_DIR)
+    ):
+        directory = test_db.sqlite_template_dir()
+        os.environ[test_db.ENV_SQLITE_TEMPLATE_DIR] = str(directory)
+        config.stash[_TEMPLATE_DIR] = directory
+
+
+def pytest_unconfigure(config):
+    directory = config.stash.get(_TEMPLATE_DIR, None)
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.environ.pop(test_db.ENV_SQLITE_TEMPLATE_DIR, None)
+
+
+_TEMPLATE_DIR = pytest.StashKey()
 
 
 def pytest_report_header(config):
@@ -179,6 +200,42 @@ def django_db_modify_db_settings(jiyue_database, django_db_modify_db_settings_pa
     ``jiyue_database`` comes first, so the server is known before pytest-django adds
     its xdist/tox suffix to the test database name (``test_jiyue_gw0`` with ``-n``).
     """
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(request, django_db_modify_db_settings, database_backend):
+    """On SQLite under xdist: the :class:`tests.db.SqliteTemplate` of this worker (the
+    database is migrated once per run, not once per worker); otherwise None."""
+    directory = os.environ.get(test_db.ENV_SQLITE_TEMPLATE_DIR)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if (
+        database_backend != "sqlite"
+        or not directory
+        or not worker
+        or request.config.getvalue("reuse_db")
+    ):
+        yield None
+        return
+    template = test_db.SqliteTemplate(directory, worker)
+    try:
+        yield template
+    finally:
+        template.release()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, sqlite_template):
+    """pytest-django's fixture: keep the database a worker copied from the template."""
+    if sqlite_template is not None:
+        return sqlite_template.prepare()
+    return request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, sqlite_template):
+    """pytest-django's fixture, then: publish the migrated database as the template."""
+    if sqlite_template is not None:
+        sqlite_template.publish()
 
 
 @pytest.fixture(scope="session")

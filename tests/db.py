@@ -19,10 +19,12 @@ started here under the ``postgres`` system account (``runuser``); as any other u
 """
 
 import contextlib
+import fcntl
 import os
 import pwd
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -287,3 +289,83 @@ def rolled_back(django_db_blocker):
             finally:
                 transaction.set_rollback(True)
         cache.clear()
+
+
+# --- One migrated SQLite database per run, copied by every xdist worker -----------------
+
+# Set by the controlling pytest process (tests/conftest.py) and inherited by its xdist
+# workers: the directory that holds the migrated template and the workers' copies.
+ENV_SQLITE_TEMPLATE_DIR = "JIYUE_TEST_SQLITE_TEMPLATE_DIR"
+
+
+def sqlite_template_dir():
+    """A new directory for the template, in memory (``/dev/shm``) where there is one."""
+    shm = Path("/dev/shm")
+    parent = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="jiyue-test-sqlite-", dir=parent))
+
+
+class SqliteTemplate:
+    """Migrate the SQLite test database once per run instead of once per xdist worker.
+
+    Applying Jiyue's ~220 migrations costs far more than most test modules (the model
+    states are rendered again and again), and each xdist worker used to do it for its
+    own in-memory database. Here the first worker to take the lock migrates its
+    database into a file and publishes a copy of it as the template; every other worker
+    copies the template to its own file and lets Django keep it (pytest-django's
+    ``keepdb``: ``migrate`` then finds nothing to apply and only runs ``post_migrate``).
+    A worker's own file is deleted at the end of its session; the controlling process
+    deletes the directory.
+    """
+
+    TEMPLATE = "template.sqlite3"
+
+    def __init__(self, directory, worker):
+        self.directory = Path(directory)
+        self.worker = worker
+        self._lock = None
+        self.path = None
+        self.copied = False
+
+    def prepare(self):
+        """Point the default test database at this worker's file; copy the template
+        there when it exists. Returns True when copied (Django must keep it as is)."""
+        entry = settings.DATABASES["default"]
+        self.path = self.directory / f"test_{self.worker}.sqlite3"
+        entry.setdefault("TEST", {})["NAME"] = str(self.path)
+        lock = open(self.directory / "template.lock", "w")  # held open: that is the lock
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        template = self.directory / self.TEMPLATE
+        if template.exists():
+            shutil.copyfile(template, self.path)
+            lock.close()  # releases the lock
+            self.copied = True
+        else:
+            self._lock = lock  # held until publish(): the others wait for the template
+        return self.copied
+
+    def publish(self):
+        """After this worker migrated its database: copy it as the template (sqlite3's
+        backup API, consistent even while Django holds a connection), release the lock."""
+        if self._lock is None:
+            return
+        try:
+            partial = self.directory / (self.TEMPLATE + ".partial")
+            with sqlite3.connect(self.path) as source, sqlite3.connect(partial) as target:
+                source.backup(target)
+            source.close()
+            target.close()
+            partial.rename(self.directory / self.TEMPLATE)
+        finally:
+            self._lock.close()
+            self._lock = None
+
+    def release(self):
+        """At the end of the session: give the lock back (if migration failed) and
+        delete the copied file (Django deletes a file it created itself)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+        if self.copied and self.path is not None:
+            connections["default"].close()
+            self.path.unlink(missing_ok=True)

@@ -5,6 +5,7 @@ disguise, and that the throw-away server is private to this machine.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,8 +26,12 @@ def test_tests_use_a_test_database_not_the_configured_one(database_backend):
     if database_backend == "postgres":
         assert name.startswith("test_")
     else:
-        # An in-memory test database: the embedded var/jiyue.sqlite3 is never touched.
-        assert "mode=memory" in name
+        # An in-memory test database or, under xdist, this worker's copy of the run's
+        # migrated template (tests.db.SqliteTemplate): never the embedded var/jiyue.sqlite3.
+        template_dir = os.environ.get(test_db.ENV_SQLITE_TEMPLATE_DIR)
+        assert "mode=memory" in name or (
+            template_dir and Path(name).parent == Path(template_dir)
+        ), name
 
 
 @pytest.mark.django_db

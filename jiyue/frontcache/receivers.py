@@ -1,29 +1,38 @@
 """Signal receivers: every change that alters a public page purges that page.
 
-- Library resources (信息资源): publish (new or changed), unpublish, delete purge exactly
-  the pages of every site that show the resource (``portal.services.urls_for_resource``),
-  before and after the change when the change moves it between columns.
-- Placements (栏目投放) of live resources: the pages showing the resource before and
-  after the placement changed.
-- Column subscription rules (栏目订阅规则): the whole site of the column, because a rule
-  change can add or remove any number of resources there.
-- Site pages (publish, unpublish, move, delete), footer settings and the site's
-  registry record (name, status, domain): the whole site.
-Connected in :meth:`jiyue.frontcache.apps.FrontCacheConfig.ready`.
+The page cache listens only to the documented domain signals of the apps below it and
+to Wagtail's own page signals, never to another app's model saves; every connection
+names its sender (:meth:`jiyue.frontcache.apps.FrontCacheConfig.ready`, checked by
+``tests/frontcache/test_signal_wiring.py``).
+
+- Library resources (信息资源), ``library.signals``: published (new or changed) or
+  unpublished (``resource_visibility_changed``) purge exactly the pages of every site
+  that show the resource (``portal.services.urls_for_resource``); the version the
+  public saw, before a new revision replaces it or the resource is deleted
+  (``resource_public_version_ending``), purges the pages that showed it.
+- Distribution, ``portal.signals``: an active placement (栏目投放) of a live resource
+  before it stops showing it (``placement_changing``) and after it was saved
+  (``placement_changed``): the pages showing the resource; a column subscription rule
+  (栏目订阅规则, ``subscription_changed``): the whole site of the column, because a
+  rule change can add or remove any number of resources there; the footer or the
+  Wagtail site's host name (``site_chrome_changed``): the whole site.
+- Site pages, Wagtail's ``page_published``, ``page_unpublished`` (also sent when a live
+  page is deleted) and ``post_page_move``: the whole site.
+- The site's registry record, ``registry.signals``: renamed, status changed, or any
+  other save of a hosted record (``site_record_changed``): the whole site, on the host
+  names before and after.
 """
 
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from jiyue.library.services import Resource
-from jiyue.portal.services import ColumnSubscription, Placement, PlacementState
+from jiyue.library import signals as library_signals
+from jiyue.library.services import resource_classes
+from jiyue.portal import signals as portal_signals
+from jiyue.registry import signals as registry_signals
 from jiyue.registry.services import serving_host
 
 from . import invalidation
-
-
-def _is_resource(instance):
-    return isinstance(instance, Resource)
-
 
 # --- library resources -------------------------------------------------------------
 
@@ -33,86 +42,43 @@ def resource_visibility_changed(sender, instance, **kwargs):
     invalidation.resource_changed(instance)
 
 
-def resource_pre_save(sender, instance, **kwargs):
-    """Remember where a live resource was shown before a new revision goes live.
+def resource_public_version_ending(sender, instance, deleted=False, **kwargs):
+    """``library.signals.resource_public_version_ending``: purge where it is shown now.
 
-    A new revision may change type, theme or source organization, and so the columns
-    whose subscription rules show it; the pages showing the old version must go too.
-    Costs one query per save of a live resource, none for drafts or new rows.
+    Before a deletion the pages are computed at once (the placements go with the
+    resource); before a new revision the batch computes them at commit as usual.
     """
-    if not _is_resource(instance) or instance.pk is None or not instance.live:
-        return
-    before = (
-        Resource.objects.filter(pk=instance.pk, live=True)
-        .exclude(live_revision_id=instance.live_revision_id)
-        .first()
-    )
-    if before is not None:
-        invalidation.resource_changed(before)
-
-
-def resource_pre_delete(sender, instance, **kwargs):
-    if _is_resource(instance) and instance.live:
-        # Placements are deleted with the resource: compute the pages now.
+    if deleted:
         invalidation.urls_changed(invalidation.urls_for_resource(instance))
+    else:
+        invalidation.resource_changed(instance)
 
 
 # --- distribution ----------------------------------------------------------------
 
 
-def _live_resource(placement):
-    return Resource.objects.filter(pk=placement.resource_id, live=True).first()
+def placement_changing(sender, placement, resource, **kwargs):
+    """``portal.signals.placement_changing``: the pages showing it there, computed now."""
+    invalidation.urls_changed(invalidation.urls_for_resource(resource))
 
 
-def placement_pre_save(sender, instance, **kwargs):
-    """An active placement about to stop showing a live resource: purge its pages now."""
-    if instance.pk is None:
-        return
-    before = Placement.objects.filter(pk=instance.pk).values("state", "column_id").first()
-    if before is None or before["state"] != PlacementState.ACTIVE:
-        return
-    if before["state"] == instance.state and before["column_id"] == instance.column_id:
-        return
-    resource = _live_resource(instance)
-    if resource is not None:
-        invalidation.urls_changed(invalidation.urls_for_resource(resource))
+def placement_changed(sender, placement, resource, **kwargs):
+    """``portal.signals.placement_changed``."""
+    invalidation.resource_changed(resource)
 
 
-def placement_post_save(sender, instance, **kwargs):
-    if instance.state != PlacementState.ACTIVE:
-        return
-    resource = _live_resource(instance)
-    if resource is not None:
-        invalidation.resource_changed(resource)
+def subscription_changed(sender, subscription, **kwargs):
+    """``portal.signals.subscription_changed``: the column's whole site."""
+    _page_host(Page.objects.filter(pk=subscription.column_id).first())
 
 
-def placement_pre_delete(sender, instance, **kwargs):
-    if instance.state != PlacementState.ACTIVE:
-        return
-    resource = _live_resource(instance)
-    if resource is not None:
-        invalidation.urls_changed(invalidation.urls_for_resource(resource))
+def site_chrome_changed(sender, hostnames, **kwargs):
+    """``portal.signals.site_chrome_changed``: footer or host name, the whole site."""
+    for hostname in hostnames:
+        invalidation.host_changed(hostname)
 
 
-def subscription_changed(sender, instance, **kwargs):
-    """A subscription rule changed (saved, deleted, themes or organizations edited)."""
-    if not isinstance(instance, ColumnSubscription):
-        return  # m2m_changed with reverse=True: the instance is a Theme/Organization
-    column = Page.objects.filter(pk=instance.column_id).first()
-    _page_host(column)
-
-
-def subscription_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    if reverse:
-        for subscription in ColumnSubscription.objects.filter(pk__in=pk_set or ()):
-            subscription_changed(ColumnSubscription, subscription)
-    else:
-        subscription_changed(ColumnSubscription, instance)
-
-
-# --- site pages, settings, registry record ---------------------------------------
+# --- site pages -------------------------------------------------------------------
 
 
 def _page_host(page):
@@ -132,49 +98,68 @@ def _page_host(page):
 
 
 def page_changed(sender, instance, **kwargs):
-    """Published, unpublished or deleted page: the site's menus and lists may change."""
-    if isinstance(instance, Page):
-        _page_host(instance)
+    """Wagtail's ``page_published`` / ``page_unpublished`` (a deleted live page is
+    unpublished first): the site's menus and lists may change."""
+    _page_host(instance)
 
 
 def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    """Wagtail's ``post_page_move``."""
     _page_host(parent_page_before)
     _page_host(parent_page_after)
 
 
-def footer_saved(sender, instance, created=False, **kwargs):
-    """Footer edited. Not on creation: ``FooterSettings.for_site`` creates the row with
-    defaults during the first page render, which changes nothing a reader sees and must
-    not purge (and so bump the generation of) the page being rendered."""
-    if instance.site_id and not created:
-        invalidation.host_changed(instance.site.hostname)
+# --- registry record --------------------------------------------------------------
 
 
-def site_pre_save(sender, instance, **kwargs):
-    """A Wagtail site's host name edited directly: purge the old host too."""
-    if instance.pk is not None:
-        for hostname in Site.objects.filter(pk=instance.pk).values_list("hostname", flat=True):
-            invalidation.host_changed(hostname)
+def site_record_changed(sender, gov_site, hostnames, **kwargs):
+    """``registry.signals.site_record_changed``: name, domain, status, codes, filings."""
+    for hostname in hostnames:
+        invalidation.host_changed(hostname)
 
 
-def site_saved(sender, instance, **kwargs):
-    invalidation.host_changed(instance.hostname)
-
-
-def gov_site_pre_save(sender, instance, **kwargs):
-    """The host the site answered on before this save (a domain may change)."""
-
-    if instance.pk is None:
-        return
-    before = sender.objects.filter(pk=instance.pk).values_list("primary_domain", flat=True)
-    for domain in before:
-        invalidation.host_changed(serving_host(domain))
-
-
-def gov_site_changed(sender, instance, **kwargs):
-    """Name, status or domain changed: every page shows the name; status gates access."""
-    invalidation.host_changed(serving_host(instance.primary_domain))
-    if instance.wagtail_site_id:
-        site = Site.objects.filter(pk=instance.wagtail_site_id).first()
+def site_lifecycle_changed(sender, gov_site, **kwargs):
+    """``registry.signals.site_renamed`` / ``site_status_changed``: every page shows the
+    name; the status gates access (an offline site's cached pages must go)."""
+    invalidation.host_changed(serving_host(gov_site.primary_domain))
+    if gov_site.wagtail_site_id:
+        site = Site.objects.filter(pk=gov_site.wagtail_site_id).first()
         if site is not None:
             invalidation.host_changed(site.hostname)
+
+
+# --- the wiring -------------------------------------------------------------------
+
+
+def connections():
+    """``(signal, receiver, senders)``: every connection of the page cache, in one table.
+
+    Connected by :meth:`jiyue.frontcache.apps.FrontCacheConfig.ready`. Resource signals
+    are sent with the instance's own class (the concrete model or a per-type proxy),
+    page signals with the page's specific class: one connection per class.
+    """
+    resources = resource_classes()
+    pages = get_page_models()
+    gov_site = [registry_signals.GovSite]
+    return [
+        (library_signals.resource_visibility_changed, resource_visibility_changed, resources),
+        (
+            library_signals.resource_public_version_ending,
+            resource_public_version_ending,
+            resources,
+        ),
+        (portal_signals.placement_changing, placement_changing, [portal_signals.Placement]),
+        (portal_signals.placement_changed, placement_changed, [portal_signals.Placement]),
+        (
+            portal_signals.subscription_changed,
+            subscription_changed,
+            [portal_signals.ColumnSubscription],
+        ),
+        (portal_signals.site_chrome_changed, site_chrome_changed, [portal_signals.Site]),
+        (page_published, page_changed, pages),
+        (page_unpublished, page_changed, pages),
+        (post_page_move, page_moved, pages),
+        (registry_signals.site_record_changed, site_record_changed, gov_site),
+        (registry_signals.site_renamed, site_lifecycle_changed, gov_site),
+        (registry_signals.site_status_changed, site_lifecycle_changed, gov_site),
+    ]

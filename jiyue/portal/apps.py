@@ -27,7 +27,9 @@ class PortalConfig(AppConfig):
 
         library.register_placement_filters(column=api_column_filter, site=api_site_filter)
 
-        # The receivers that keep the cached site chrome fresh.
+        # The receivers that keep the cached site chrome fresh, and the relays that
+        # announce the portal's domain signals.
         from . import signals
 
         signals.connect()
+        signals.connect_relays()

@@ -1,4 +1,5 @@
-"""Keep the host cache and the Wagtail site in step with the registry record.
+"""Keep the host cache and the Wagtail site in step with the registry record, and
+announce ``signals.site_record_changed`` for a hosted record.
 
 Connected by :func:`connect`, called from ``RegistryConfig.ready()``.
 """
@@ -6,14 +7,33 @@ Connected by :func:`connect`, called from ``RegistryConfig.ready()``.
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Site
 
-from .hosting import sync_site
+from . import signals
+from .hosting import serving_host, sync_site
 from .models import GovSite, SiteAlias
 from .services import invalidate_host_cache
 
 
-def gov_site_saved(sender, instance, **kwargs):
+def _hosted_hostnames(gov_site):
+    """The host names a hosted record answers on now (its Wagtail site's, as stored,
+    and the one its domain maps to); empty for a record not hosted on the platform."""
+    if gov_site.wagtail_site_id is None:
+        return []
+    stored = Site.objects.filter(pk=gov_site.wagtail_site_id).values_list("hostname", flat=True)
+    return list(dict.fromkeys([*stored, serving_host(gov_site.primary_domain)]))
+
+
+def gov_site_saved(sender, instance, raw=False, **kwargs):
+    before = _hosted_hostnames(instance)  # before sync_site moves the Wagtail site
     sync_site(instance)
     invalidate_host_cache()
+    if before and not raw:
+        signals.site_record_changed.send(sender=GovSite, gov_site=instance, hostnames=before)
+
+
+def gov_site_deleted(sender, instance, **kwargs):
+    hostnames = _hosted_hostnames(instance)
+    if hostnames:
+        signals.site_record_changed.send(sender=GovSite, gov_site=instance, hostnames=hostnames)
 
 
 def hosts_changed(sender, **kwargs):
@@ -22,6 +42,7 @@ def hosts_changed(sender, **kwargs):
 
 def connect():
     post_save.connect(gov_site_saved, sender=GovSite, dispatch_uid="registry:gov-site-saved")
+    post_delete.connect(gov_site_deleted, sender=GovSite, dispatch_uid="registry:gov-site-deleted")
     for signal in (post_save, post_delete):
         for sender in (SiteAlias, Site):
             signal.connect(

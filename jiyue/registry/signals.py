@@ -16,6 +16,12 @@ changes. Every signal is sent with ``sender=GovSite`` (exported here as
 - ``site_merged`` (``old_status``): … to merged (已整合迁移); ``gov_site.merged_into``
   is the site it merged into.
 - ``site_closed`` (``old_status``): … to closed (已关停).
+- ``site_record_changed`` (``hostnames``): a record hosted on the platform (it has a
+  Wagtail site) was saved or deleted, whatever changed: its name, domain, status,
+  codes or filing numbers, which every page of the site shows or depends on; also
+  after the lifecycle's own signals above. ``hostnames`` are the host names the site
+  answered on before and after the save. Not sent for records outside the platform
+  (the inventory's legacy sites), whose pages the platform does not serve.
 
 All are sent synchronously inside the lifecycle's transaction: use
 ``transaction.on_commit`` in a receiver for work that must wait for the commit.
@@ -30,6 +36,7 @@ __all__ = [
     "site_closed",
     "site_merged",
     "site_opened",
+    "site_record_changed",
     "site_renamed",
     "site_status_changed",
     "site_went_offline",
@@ -41,3 +48,4 @@ site_status_changed = Signal()
 site_went_offline = Signal()
 site_merged = Signal()
 site_closed = Signal()
+site_record_changed = Signal()
