@@ -160,8 +160,8 @@ def _subscription_m2m_changed(sender, instance, action, reverse, pk_set, **kwarg
 
 
 def _footer_saved(sender, instance, created=False, raw=False, **kwargs):
-    """Footer or header settings saved. Not on creation: ``for_site`` creates the row with defaults during
-    the first page render, which must not purge the page being rendered."""
+    """Footer or header settings saved. Not on creation: ``for_site`` creates the row
+    with defaults during the first page render, which must not purge that page."""
     if raw or created or not instance.site_id:
         return
     site = instance.site
