@@ -16,6 +16,10 @@ from jiyue.portal.services import ColumnType, InspectionClass
 from jiyue.registry.services import OrgType, SiteType
 
 DEMO_PASSWORD = "jiyue-demo"
+# One reviewer per step of the library's review workflow (初审 → 复审 → 保密审查 → 签发),
+# staff of the development and reform commission, so a visitor can play every role.
+REVIEWER_ORGANIZATION = "北京市发展和改革委员会"
+REVIEWER_USERNAMES = ["reviewer-chushen", "reviewer-fushen", "reviewer-baomi", "reviewer-qianfa"]
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "jiyue-admin"
 SUPERVISOR_USERNAME = "supervisor"

@@ -133,6 +133,7 @@ def conflicts():
     ).values_list("primary_domain", flat=True)
     usernames = [city.ADMIN_USERNAME, city.SUPERVISOR_USERNAME]
     usernames += [s.editor_username for s in city.SITES]
+    usernames += city.REVIEWER_USERNAMES
     names += (
         get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
     )
@@ -180,6 +181,7 @@ def load_demo(data_dir=None, now=None, progress=None, history_scale=1.0):
             configure_header(gov_site, spec)
             sites[spec.key] = gov_site
             progress(gov_site.name)
+        create_reviewers(orgs)
         pages = resources = 0
         # Sites with topic words choose their shared documents first; the portal takes
         # what is left, so no document appears twice.
@@ -267,6 +269,22 @@ def create_users(orgs):
         registry.add_staff_member(editor, orgs[spec.organization])
         editors[spec.key] = editor
     return admin, supervisor, editors
+
+
+def create_reviewers(orgs):
+    """One reviewer account per review step, in that step's group (created when the
+    first site was provisioned), staff of :data:`city.REVIEWER_ORGANIZATION`."""
+    user_model = get_user_model()
+    organization = next(o for o in orgs.values() if o.name == city.REVIEWER_ORGANIZATION)
+    for step, username in zip(library.WORKFLOW_STEPS, city.REVIEWER_USERNAMES, strict=True):
+        user = user_model.objects.create_user(
+            username,
+            f"{username}@example.org",
+            city.DEMO_PASSWORD,
+            first_name=f"{organization.short_name}{step}",
+        )
+        Group.objects.get(name=step).user_set.add(user)
+        registry.add_staff_member(user, organization)
 
 
 # --- Sites --------------------------------------------------------------------------
@@ -798,5 +816,9 @@ def logins():
     ]
     rows += [
         (_("网站编辑"), spec.editor_username, city.DEMO_PASSWORD, spec.name) for spec in city.SITES
+    ]
+    rows += [
+        (_("审核人员"), username, city.DEMO_PASSWORD, f"{city.REVIEWER_ORGANIZATION}·{step}")
+        for step, username in zip(library.WORKFLOW_STEPS, city.REVIEWER_USERNAMES, strict=True)
     ]
     return rows

@@ -68,7 +68,7 @@ from .bulk_sql import column_adapters, insert_rows, reserve_ids
 from .compat import content_path_hash, references_of
 from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Theme
 from .richtext import clean_body
-from .workflow import INDEXED_TYPES
+from .workflow import INDEXED_TYPES, index_no_org_code
 
 BATCH_SIZE = 500  # reference-index rows per INSERT (SQLite's variable limit)
 SEARCH_CHUNK = 1000  # resources per search-index statement (task index_resources)
@@ -376,7 +376,7 @@ def allocate_index_numbers(organization_id, count, when=None):
     IndexNumberCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + count)
     counter.refresh_from_db()
     org = organizations().get(pk=organization_id)
-    code = f"{org.division_code or 'ORG'}{org.pk:04d}"
+    code = index_no_org_code(org)
     first = counter.last_value - count + 1
     return [f"{code}/{year}-{value:05d}" for value in range(first, counter.last_value + 1)]
 

@@ -23,6 +23,7 @@ from .models import (
 )
 from .richtext import clean_body
 from .workflow import (
+    WORKFLOW_STEPS,
     InterpretationRequired,
     set_organization_workflow,
     setup_library_workflow,
@@ -31,6 +32,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "WORKFLOW_STEPS",
     "GuideItemType",
     "GuideScope",
     "InterpretationRequired",

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page, PageLogEntry, Site
 
-from jiyue.demo import city
+from jiyue.demo import city, loader
 from jiyue.demo.management.commands.load_demo import Command as LoadDemo
 from jiyue.library.models import Resource
 from jiyue.portal import metadata
@@ -250,6 +250,21 @@ def test_accounts_and_their_permissions(db):
         gov_site = GovSite.objects.get(primary_domain=spec.primary_domain)
         assert editor.groups.filter(pk=services.editors_group(gov_site).pk).exists()
         assert list(services.sites_for_user(editor)) == [gov_site]
+
+
+@pytest.mark.usefixtures("builtin_demo")
+def test_one_reviewer_per_review_step_is_a_listed_login(db):
+    """A visitor can play every role of the review (初审 → 复审 → 保密审查 → 签发)."""
+    user_model = get_user_model()
+    logins = {username: what for _role, username, _password, what in loader.logins()}
+    steps = ["初审", "复审", "保密审查", "签发"]
+    for step, username in zip(steps, city.REVIEWER_USERNAMES, strict=True):
+        reviewer = user_model.objects.get(username=username)
+        assert reviewer.check_password("jiyue-demo")
+        assert list(reviewer.groups.values_list("name", flat=True)) == [step]
+        assert reviewer.staff_membership.organization.name == "北京市发展和改革委员会"
+        assert not services.is_supervisor(reviewer)
+        assert step in logins[username]
 
 
 @pytest.mark.usefixtures("builtin_demo")
