@@ -125,6 +125,11 @@ def insert_rows(model, columns, rows):
             raise NotImplementedError(f"bulk import: unsupported database {connection.vendor}")
 
 
+def _fills_itself(field):
+    """Fields whose ``pre_save`` sets the value (``auto_now``/``auto_now_add``)."""
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
 def insert_objects(model, objects):
     """Insert unsaved ``objects`` of ``model`` whose primary keys are already set.
 
@@ -135,12 +140,17 @@ def insert_objects(model, objects):
     if not objects:
         return
     fields = model._meta.concrete_fields
-    plan = list(zip(fields, column_adapters(fields), strict=True))
+    # ``pre_save`` only where it does more than read the attribute.
+    plan = [
+        (field.attname, adapt, field.pre_save if _fills_itself(field) else None)
+        for field, adapt in zip(fields, column_adapters(fields), strict=True)
+    ]
     rows = []
     for obj in objects:
+        values = obj.__dict__
         row = []
-        for field, adapt in plan:
-            value = field.pre_save(obj, True)
+        for attname, adapt, pre_save in plan:
+            value = values[attname] if pre_save is None else pre_save(obj, True)
             row.append(value if adapt is None or value is None else adapt(value))
         rows.append(tuple(row))
     insert_rows(model, [field.column for field in fields], rows)
