@@ -156,8 +156,7 @@ class _OrgRow:
     __slots__ = (*_ORG_COLUMNS, "parent")
 
     def __init__(self, values):
-        for name, value in zip(_ORG_COLUMNS, values, strict=True):
-            setattr(self, name, value)
+        self.pk, self.parent_id, self.name, self.org_type, self.division_code = values
         self.parent = None
 
     def ancestors(self):
@@ -180,8 +179,20 @@ class _SiteRow:
     __slots__ = (*_SITE_COLUMNS, "organization", "plan_target")
 
     def __init__(self, values, orgs):
-        for name, value in zip(_SITE_COLUMNS, values, strict=True):
-            setattr(self, name, value)
+        (  # the order of _SITE_COLUMNS; unpacked at once, not setattr() per column
+            self.pk,
+            self.name,
+            self.site_type,
+            self.organization_id,
+            self.primary_domain,
+            self.site_id_code,
+            self.status,
+            self.is_legacy,
+            self.wagtail_site_id,
+            self.plan_action,
+            self.plan_target_id,
+            self.plan_deadline,
+        ) = values
         self.organization = orgs[self.organization_id]
         self.plan_target = None
 
