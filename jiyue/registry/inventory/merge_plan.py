@@ -313,8 +313,11 @@ def _count_districts(overview, sites, orgs):
         if org.division_code:
             names.setdefault(org.division_code, org.name)
     districts = {}
+    code_of = {}  # organization pk → division code: walked once per organization
     for site in sites:
-        code = site.division_code
+        code = code_of.get(site.organization_id)
+        if code is None:
+            code = code_of[site.organization_id] = site.division_code
         entry = districts.get(code)
         if entry is None:
             entry = districts[code] = DistrictCount(code, names.get(code, ""))
