@@ -30,7 +30,7 @@ and ``Revision.publish``, at a rate of thousands of resources a second:
 Speed (issue 7 item 7, issue 9 item 7; figures in docs/benchmarks.md): rows are not
 written through ``bulk_create`` but as value tuples, one ``COPY`` (PostgreSQL) or
 ``executemany`` (SQLite) per table, with the keys of resources and revisions reserved
-first so that each row is written once, already linked (:mod:`.bulk_sql`); revision
+first so that each row is written once, already linked (:mod:`jiyue.standards.bulk_sql`); revision
 content is built from the fields directly (:func:`revision_content`); a new resource
 is a copy of one constructed instance (:meth:`Lookup.new_resource`); bodies that are
 already clean skip the HTML parser (:func:`jiyue.library.richtext.is_already_clean`).
@@ -63,8 +63,8 @@ from wagtail.models import ReferenceIndex, Revision
 from wagtail.signals import published
 
 from jiyue.registry.services import gov_sites, organizations
+from jiyue.standards.bulk_sql import column_adapters, insert_rows, reserve_ids
 
-from .bulk_sql import column_adapters, insert_rows, reserve_ids
 from .compat import content_path_hash, references_of
 from .models import PROXY_MODELS, IndexNumberCounter, Resource, ResourceType, Theme
 from .richtext import clean_body
@@ -590,7 +590,7 @@ def write(resources, *, publish=False, user=None):
 
     Keys of the resources and of their first revisions are reserved first, so each
     row is written once, already pointing at its revision (the foreign keys are
-    checked at commit), with :func:`jiyue.library.bulk_sql.insert_rows`.
+    checked at commit), with :func:`jiyue.standards.bulk_sql.insert_rows`.
     """
     now = timezone.now()
     batch_uuid = uuid.uuid4()

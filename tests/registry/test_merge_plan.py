@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, Site
 
 from jiyue.registry import inventory
+from jiyue.registry.inventory import merge_plan
 from jiyue.registry.inventory_admin import SESSION_KEY
 from jiyue.registry.models import (
     GovSite,
@@ -263,6 +265,35 @@ def test_overview_findings_by_rule(plan_world):
         for rule_id, _message in inventory.compliance_findings(site):
             expected[rule_id] = expected.get(rule_id, 0) + 1
     assert dict(overview.findings_by_rule) == expected
+
+
+def test_overview_findings_are_computed_once_until_the_registry_changes(plan_world, monkeypatch):
+    cache.clear()
+    calls = []
+    count_findings = merge_plan._count_findings
+    monkeypatch.setattr(
+        merge_plan,
+        "_count_findings",
+        lambda overview, sites: calls.append(1) or count_findings(overview, sites),
+    )
+    first = inventory.merge_plan_overview()
+    again = inventory.merge_plan_overview()
+
+    assert len(calls) == 1  # the second overview reads the cached counts
+    assert again.findings_by_rule == first.findings_by_rule
+    assert again.sites_with_findings == first.sites_with_findings
+
+    # A change by any path, even QuerySet.update (no signal), is a new fingerprint.
+    GovSite.objects.filter(site_type=SiteType.DEPARTMENT).update(site_type=SiteType.SPECIAL)
+    changed = inventory.merge_plan_overview()
+
+    assert len(calls) == 2
+    assert changed.findings_by_rule != first.findings_by_rule
+    expected = {}
+    for site in GovSite.objects.exclude(status__in=[SiteStatus.MERGED, SiteStatus.CLOSED]):
+        for rule_id, _message in inventory.compliance_findings(site):
+            expected[rule_id] = expected.get(rule_id, 0) + 1
+    assert dict(changed.findings_by_rule) == expected
 
 
 # --- The view ---------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 ``QuerySet.bulk_create`` compiles every field of every object into one SQL statement
 (``pre_save``, ``get_db_prep_save`` and a placeholder per value): for the 58-column
-resource table that was most of an import's write time. The bulk importer
-(:mod:`jiyue.library.importing`) builds plain value tuples instead and hands them to
+resource table that was most of an import's write time. The bulk importers
+(:mod:`jiyue.library.importing` for resources, :mod:`jiyue.registry.inventory.importing`
+for the site inventory) build plain value tuples instead and hands them to
 the database driver in one call per table:
 
 - PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3's ``cursor.copy``;
@@ -19,6 +20,9 @@ Values go through each field's own ``get_db_prep_save`` (datetimes, dates, UUIDs
 JSON), exactly as Django would prepare them; text, integers and booleans, which that
 method returns unchanged, are passed as they are. Only SQLite and PostgreSQL, the
 two databases Jiyue runs on, are supported.
+
+Generic (it knows no app's models), so it sits in the lowest layer, ``standards``,
+where both the registry and the library may use it.
 """
 
 import datetime
@@ -26,7 +30,7 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
-__all__ = ["column_adapters", "insert_rows", "reserve_ids"]
+__all__ = ["column_adapters", "insert_objects", "insert_rows", "reserve_ids"]
 
 # Internal types whose ``get_db_prep_save`` returns a str, int or bool unchanged.
 _PLAIN_TYPES = {
@@ -119,3 +123,37 @@ def insert_rows(model, columns, rows):
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
         else:
             raise NotImplementedError(f"bulk import: unsupported database {connection.vendor}")
+
+
+def _fills_itself(field):
+    """Fields whose ``pre_save`` sets the value (``auto_now``/``auto_now_add``)."""
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def insert_objects(model, objects):
+    """Insert unsaved ``objects`` of ``model`` whose primary keys are already set.
+
+    Every concrete column, each value from the field's ``pre_save`` (so
+    ``auto_now``/``auto_now_add`` are filled as ``save()`` fills them), prepared by
+    :func:`column_adapters`. Marks the objects as saved.
+    """
+    if not objects:
+        return
+    fields = model._meta.concrete_fields
+    # ``pre_save`` only where it does more than read the attribute.
+    plan = [
+        (field.attname, adapt, field.pre_save if _fills_itself(field) else None)
+        for field, adapt in zip(fields, column_adapters(fields), strict=True)
+    ]
+    rows = []
+    for obj in objects:
+        values = obj.__dict__
+        row = []
+        for attname, adapt, pre_save in plan:
+            value = values[attname] if pre_save is None else pre_save(obj, True)
+            row.append(value if adapt is None or value is None else adapt(value))
+        rows.append(tuple(row))
+    insert_rows(model, [field.column for field in fields], rows)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
