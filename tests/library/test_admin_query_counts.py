@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiyue.library.models import ResourceType, Theme
+from jiyue.portal.models import ColumnSubscription
 from jiyue.registry.models import Organization, OrgType, StaffMembership
 from jiyue.registry.services import is_supervisor, organization_for_user
+
+from .conftest import make_column
 
 LIST = "wagtailsnippets_library_{}:list"
 
@@ -130,3 +133,22 @@ def test_news_list_renders_news_of_the_editor(city, client):
     city.draft(title="一条动态", resource_type=ResourceType.NEWS)
     client.force_login(city.fgw_editor)
     assert "一条动态" in client.get(reverse(LIST.format("newsresource"))).content.decode()
+
+
+def test_distribution_screen_asks_the_organization_tree_once_for_many_rules(city, client):
+    """Each site's rule "the city government and below" read the tree again (100
+    recursive queries on the 100-site bench); now once per organization."""
+    policy = city.draft()
+    client.force_login(city.fgw_editor)
+    url = reverse("portal_admin:distribution", args=[policy.pk])
+
+    def add_rules(start, count):
+        for n in range(start, start + count):
+            column = make_column(city.district_home, f"订阅{n}", f"dy{n}")
+            rule = ColumnSubscription.objects.create(column=column, name=f"规则{n}")
+            rule.source_orgs.set([city.city])
+
+    add_rules(0, 1)
+    before = _queries(client, url)
+    add_rules(1, 5)
+    assert _queries(client, url) == before
