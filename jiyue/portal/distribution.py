@@ -211,8 +211,9 @@ class Rule:
     exclude: tuple = (("share_scope", frozenset({ShareScope.NONE})),)
 
     @classmethod
-    def of(cls, sub):
-        return cls(include=tuple(sub.criteria()))
+    def of(cls, sub, scopes=None):
+        """``scopes``: see :meth:`ColumnSubscription.criteria` (shared over a loop)."""
+        return cls(include=tuple(sub.criteria(scopes)))
 
     def q(self):
         q = Q()
@@ -228,9 +229,9 @@ class Rule:
         )
 
 
-def rule_filter(sub):
+def rule_filter(sub, scopes=None):
     """The :class:`Rule` of a (prefetched) subscription rule."""
-    return Rule.of(sub)
+    return Rule.of(sub, scopes)
 
 
 def _subscription_q(column, subs=None, rule_filters=None):
@@ -242,7 +243,8 @@ def _subscription_q(column, subs=None, rule_filters=None):
                 "themes", "source_orgs"
             )
         )
-    return _any([Rule.of(sub) for sub in subs])
+    scopes = {}
+    return _any([Rule.of(sub, scopes) for sub in subs])
 
 
 def resources_for_column(column, subs=None, rule_filters=None):
@@ -280,10 +282,10 @@ def rule_filters_of_columns(column_ids):
     evaluate the rules without reading them; it is rebuilt when a rule, a theme or an
     organization changes (:mod:`jiyue.portal.signals`).
     """
-    filters = {}
+    filters, scopes = {}, {}
     rules = ColumnSubscription.objects.filter(column__in=list(column_ids), active=True)
     for sub in rules.prefetch_related("themes", "source_orgs").order_by("pk"):
-        filters.setdefault(sub.column_id, []).append(rule_filter(sub))
+        filters.setdefault(sub.column_id, []).append(rule_filter(sub, scopes))
     return filters
 
 
@@ -303,7 +305,8 @@ def resources_for_columns(columns, rule_filters=None):
 
 def matching_rules(resource, subs):
     """The (prefetched) rules of ``subs`` that match ``resource`` (see :class:`Rule`)."""
-    return [sub for sub in subs if Rule.of(sub).matches(resource)]
+    scopes = {}
+    return [sub for sub in subs if Rule.of(sub, scopes).matches(resource)]
 
 
 def first_column_showing(resource, columns, rule_filters):

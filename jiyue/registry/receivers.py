@@ -1,5 +1,5 @@
-"""Keep the host cache and the Wagtail site in step with the registry record, and
-announce ``signals.site_record_changed`` for a hosted record.
+"""Keep the host cache, the Wagtail site and users' cached scope in step with the
+registry, and announce ``signals.site_record_changed`` for a hosted record.
 
 Connected by :func:`connect`, called from ``RegistryConfig.ready()``.
 """
@@ -9,8 +9,8 @@ from wagtail.models import Site
 
 from . import signals
 from .hosting import serving_host, sync_site
-from .models import GovSite, SiteAlias
-from .services import invalidate_host_cache
+from .models import GovSite, SiteAlias, StaffMembership
+from .services import forget_user_scope, invalidate_host_cache
 
 
 def _hosted_hostnames(gov_site):
@@ -40,7 +40,20 @@ def hosts_changed(sender, **kwargs):
     invalidate_host_cache()
 
 
+def membership_changed(sender, instance, **kwargs):
+    """The user object the membership holds (if loaded) forgets its cached scope."""
+    user = instance._state.fields_cache.get("user")
+    if user is not None:
+        forget_user_scope(user)
+
+
 def connect():
+    for signal in (post_save, post_delete):
+        signal.connect(
+            membership_changed,
+            sender=StaffMembership,
+            dispatch_uid=f"registry:membership-changed:{signal is post_save}",
+        )
     post_save.connect(gov_site_saved, sender=GovSite, dispatch_uid="registry:gov-site-saved")
     post_delete.connect(gov_site_deleted, sender=GovSite, dispatch_uid="registry:gov-site-deleted")
     for signal in (post_save, post_delete):

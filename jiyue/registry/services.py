@@ -112,22 +112,50 @@ def organizations(**filters):
     return Organization.objects.filter(**filters)
 
 
+# Per-request caches on the user object (Django builds ``request.user`` afresh for
+# every request, as its auth backend does for the permission cache): an admin page
+# asks "whose staff is this user?" a dozen times (menu items, panels, querysets,
+# form fields); it is one query per request now. A membership change clears them.
+_ORGANIZATION_ATTR = "_jiyue_organization"
+_SUPERVISOR_ATTR = "_jiyue_is_supervisor"
+_USER_CACHE_ATTRS = (_ORGANIZATION_ATTR, _SUPERVISOR_ATTR, "_jiyue_library_orgs")
+
+
+def forget_user_scope(user):
+    """Drop the per-request caches of ``user``'s organization and scope."""
+    for attr in _USER_CACHE_ATTRS:
+        user.__dict__.pop(attr, None)
+
+
 def organization_for_user(user):
-    """The organization an admin user works for, or None."""
+    """The organization an admin user works for, or None (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    try:
+        return user.__dict__[_ORGANIZATION_ATTR]
+    except KeyError:
+        pass
     membership = StaffMembership.objects.filter(user=user).select_related("organization").first()
-    return membership.organization if membership else None
+    org = membership.organization if membership else None
+    user.__dict__[_ORGANIZATION_ATTR] = org
+    return org
 
 
 def is_supervisor(user):
     """Supervisors (主管单位 staff) and superusers see and approve across all sites."""
     if not getattr(user, "is_authenticated", False):
         return False
+    try:
+        return user.__dict__[_SUPERVISOR_ATTR]
+    except KeyError:
+        pass
     if user.is_superuser or user.has_perm("registry.supervise_sites"):
-        return True
-    org = organization_for_user(user)
-    return bool(org and org.is_supervisor)
+        answer = True
+    else:
+        org = organization_for_user(user)
+        answer = bool(org and org.is_supervisor)
+    user.__dict__[_SUPERVISOR_ATTR] = answer
+    return answer
 
 
 def organizations_in_scope(org):

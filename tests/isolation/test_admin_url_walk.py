@@ -80,6 +80,10 @@ ALLOWED_FOR_ANY_EDITOR = {
     "wagtailsnippetchoosers_library_theme:chosen": (
         "themes (主题分类) are one platform-wide classification that every editor picks from"
     ),
+    "registry_merge_target_chooser:chosen": (
+        "merge targets (整合目标) are every active site, public facts the platform "
+        "directory lists (jiyue/registry/choosers.py: merge_targets), the same for every user"
+    ),
     "wagtailadmin_workflows:task_chosen": (
         "answers a review task's name: tasks are platform-wide configuration (审核步骤), "
         "not an organization's object"

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from jiyue.library.models import Resource, ResourceAttachment, ResourceType
+from jiyue.library.models import PolicyResource, Resource, ResourceAttachment, ResourceType
 
 from .conftest import MARK_B, body_text, check_urls, make_site
 
@@ -109,12 +109,18 @@ def test_snippet_chooser_lists_and_returns_only_choosable_items_platform_7(libra
 def test_interpretation_form_offers_no_other_organizations_policy_platform_7(
     library_world, as_user
 ):
-    """Item 1: the interpretation form's ``policy`` field lists only choosable policies."""
+    """Item 1: the interpretation form's ``policy`` field lists only choosable policies.
+
+    The field is a chooser (issue 8 item 19): the form names no policy, its chooser
+    lists A's and none of B's."""
     lib = library_world
     client = as_user(lib.world.a.editor)
     body = body_text(client.get(reverse("wagtailsnippets_library_interpretationresource:add")))
-    assert lib.a_draft.title in body
     assert MARK_B not in body
+    chooser = PolicyResource.snippet_viewset.chooser_viewset.get_url_name("choose")
+    listing = body_text(client.get(reverse(chooser)))
+    assert lib.a_draft.title in listing
+    assert MARK_B not in listing
 
 
 def test_lock_and_unlock_of_another_organizations_item_refused_platform_7(library_world, as_user):

@@ -277,6 +277,16 @@ class Resource(
             models.Index(fields=["owner_site", "live", "-pub_date"], name="lib_site_live_pub"),
             models.Index(fields=["theme", "live", "-pub_date"], name="lib_theme_live_pub"),
             models.Index(fields=["expire_at"], name="lib_expire_at"),
+            # Admin lists (信息资源 lists): a type, recently updated first, for the whole
+            # platform or one organization; without them a page of 50 sorted the whole
+            # type (0.3 s at 100,000 resources, issue 8 item 19).
+            models.Index(
+                fields=["resource_type", "-updated_at", "-id"], name="lib_admin_type_updated"
+            ),
+            models.Index(
+                fields=["source_org", "resource_type", "-updated_at", "-id"],
+                name="lib_admin_org_type_updated",
+            ),
         ]
 
     def __str__(self):
