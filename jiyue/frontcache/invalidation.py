@@ -135,9 +135,11 @@ def flush(batch):
     # Whole hosts cover their own URLs.
     urls = {(host, path) for host, path in urls if services.normalize_host(host) not in hosts}
     was_cached = rerender.cached_now(urls)
-    # Lists first (they were cached and are what readers reach first), then details.
-    again = was_cached + sorted(
-        url for url in details - set(was_cached) if services.normalize_host(url[0]) not in hosts
+    # Site by site (a site's lists, then its detail page), so that each task of
+    # rerender.CHUNK pages completes whole sites.
+    again = sorted(
+        set(was_cached) | {url for url in details if services.normalize_host(url[0]) not in hosts},
+        key=lambda url: (url[0], url in details, url[1]),
     )
     if urls:
         services.purge_urls(urls)
