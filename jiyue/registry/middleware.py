@@ -8,7 +8,7 @@ into, alias domain → 301 to the primary domain (rule: DOMAIN-5), unknown host 
 
 from django.conf import settings
 
-from . import services, views
+from . import compat, services, views
 from .hosting import PLATFORM_PREFIXES
 
 
@@ -39,3 +39,26 @@ class SiteStatusMiddleware:
         if status == "merged" and entry["merged_into_host"]:
             return views.redirect_to_host(request, entry["merged_into_host"], keep_path=False)
         return views.notice_response(request, status, entry)
+
+
+class WagtailSiteMiddleware:
+    """Hand Wagtail the site the registry already found for the request.
+
+    Placed after the page cache, so a cached page still costs no query: on a miss
+    the registry record is read once (and kept on the request, where the portal's
+    pages read it anyway) and its Wagtail site spares ``Site.find_for_request`` its
+    own host lookup (a query with a ``CASE`` ordering, ~20 % of the CPU of rendering
+    a page again after a push).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(request, "gov_site_id", None) is not None:
+            gov_site = services.gov_site_for_request(request)
+            wagtail_site = gov_site.wagtail_site
+            host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
+            if wagtail_site is not None and wagtail_site.hostname == host:
+                compat.remember_wagtail_site(request, wagtail_site)
+        return self.get_response(request)
