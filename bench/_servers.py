@@ -106,6 +106,8 @@ class Servers:
         self.workers = workers
         self.gunicorn_port = free_port()
         self.nginx_port = free_port()
+        while self.nginx_port == self.gunicorn_port:  # the OS may hand out a port twice
+            self.nginx_port = free_port()
         self.prefix = Path(tempfile.mkdtemp(prefix="jiyue-bench-nginx-"))
         self.procs = []
 

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.permission_policies.sites import SitePermissionPolicy
 
 from jiyue.frontcache import compat as frontcache_compat
@@ -25,6 +25,7 @@ from jiyue.isolation import compat as isolation_compat
 from jiyue.isolation.policies import ScopedSitePermissionPolicy
 from jiyue.library import compat as library_compat
 from jiyue.library.models import Resource
+from jiyue.registry import compat as registry_compat
 from jiyue.security import compat as security_compat
 
 JIYUE = Path(__file__).resolve().parent.parent / "jiyue"
@@ -191,6 +192,18 @@ def test_run_on_commit_entries_hold_the_callable_second():
         assert not frontcache_compat.is_queued_on_commit(connection, other)
 
 
+@pytest.mark.django_db
+def test_find_for_request_answers_the_remembered_site_without_a_query(
+    django_assert_num_queries, rf
+):
+    """registry.compat hands Wagtail the request's site through ``_wagtail_site``."""
+    site = Site(hostname="remembered.example.gov.cn", port=80)
+    request = rf.get("/", HTTP_HOST="other.example.gov.cn")
+    registry_compat.remember_wagtail_site(request, site)
+    with django_assert_num_queries(0):
+        assert Site.find_for_request(request) is site
+
+
 # --- nothing outside the compat modules ------------------------------------------------
 
 # Module paths and names that are Wagtail/Django internals (see the modules above).
@@ -213,6 +226,7 @@ INTERNAL_NAMES = (
     "_extract_references_from_object",
     "_get_content_path_hash",
     "run_on_commit",
+    "_wagtail_site",
 )
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Site
 
+from jiyue.portal.services import content_path
 from jiyue.portal.services import urls_for_resource as portal_urls
 
 from . import rerender, services
@@ -118,20 +119,34 @@ def flush(batch):
     resources one by one costs far more than rendering each page once again.
     """
     urls, hosts = set(batch.urls), set(batch.hosts)
+    # The detail page of a live resource on each site showing it: rendered in advance,
+    # so that the first reader of a pushed item finds it cached (not only the lists).
+    details = set()
     if len(batch.resources) > bulk_threshold():
         hosts |= all_site_hosts()
         urls.clear()
     else:
         for resource in batch.resources.values():
-            urls.update(urls_for_resource(resource))
+            shown = urls_for_resource(resource)
+            urls.update(shown)
+            if getattr(resource, "live", False):
+                detail = content_path(resource.pk)
+                details.update((host, path) for host, path in shown if path == detail)
     # Whole hosts cover their own URLs.
     urls = {(host, path) for host, path in urls if services.normalize_host(host) not in hosts}
     was_cached = rerender.cached_now(urls)
+    # Site by site (a site's lists, then its detail page), so that each task of
+    # rerender.CHUNK pages completes whole sites.
+    again = sorted(
+        set(was_cached) | {url for url in details if services.normalize_host(url[0]) not in hosts},
+        key=lambda url: (url[0], url in details, url[1]),
+    )
     if urls:
         services.purge_urls(urls)
     for host in hosts:
         services.purge_host(host)
     if urls or hosts:
         logger.info("frontcache: purged %d pages and %d hosts", len(urls), len(hosts))
-    # Render again at once, in the task worker, what readers had cached.
-    rerender.schedule(was_cached)
+    # Render again at once, in the task worker, what readers had cached (and the
+    # detail pages of live resources).
+    rerender.schedule(again)

@@ -110,8 +110,27 @@ class SiteChrome:
         return chain
 
 
+_building = threading.local()
+
+
 def build_chrome(gov_site, request=None):
-    """Read one site's chrome from the database (a handful of queries)."""
+    """Read one site's chrome from the database (a handful of queries).
+
+    Wagtail's ``for_site`` creates a site's footer or header settings row with its
+    defaults the first time it is asked for; that creation changes nothing the chrome
+    shows (every process reads the same defaults), so it must not bump the chrome
+    version: on a platform whose sites had no such rows yet (after the migration that
+    added the header settings) each first build would otherwise throw away the chrome
+    of every site in every process, over and over while a worker renders 100 sites.
+    """
+    _building.active = getattr(_building, "active", 0) + 1
+    try:
+        return _build_chrome(gov_site, request)
+    finally:
+        _building.active -= 1
+
+
+def _build_chrome(gov_site, request=None):
     chrome = SiteChrome(gov_site=gov_site)
     wagtail_site = getattr(gov_site, "wagtail_site", None) if gov_site else None
     if wagtail_site is None:
@@ -161,6 +180,8 @@ def chrome_changed():
     own uncommitted change; other processes must not, and a rollback must leave no
     trace in any cache); the commit bumps the version for every process.
     """
+    if getattr(_building, "active", 0):  # a settings row created with its defaults
+        return
     connection = transaction.get_connection()
     setattr(connection, _DIRTY, True)
 

@@ -8,7 +8,7 @@ into, alias domain → 301 to the primary domain (rule: DOMAIN-5), unknown host 
 
 from django.conf import settings
 
-from . import services, views
+from . import compat, services, views
 from .hosting import PLATFORM_PREFIXES
 
 
@@ -31,6 +31,7 @@ class SiteStatusMiddleware:
         if entry is None:
             return views.notice_response(request, "unknown", None)
         request.gov_site_id = entry["site_id"]
+        request.gov_site_entry = entry
         if entry["alias_of"]:
             return views.redirect_to_host(request, entry["alias_of"], keep_path=True)
         status = entry["status"]
@@ -39,3 +40,24 @@ class SiteStatusMiddleware:
         if status == "merged" and entry["merged_into_host"]:
             return views.redirect_to_host(request, entry["merged_into_host"], keep_path=False)
         return views.notice_response(request, status, entry)
+
+
+class WagtailSiteMiddleware:
+    """Hand Wagtail the site the registry already found for the request.
+
+    Placed after the page cache (a cached page needs nothing of it). The registry's
+    cached host entry carries the Wagtail site's fields, so the site is built without
+    a query and spares ``Site.find_for_request`` its own host lookup (a query with a
+    ``CASE`` ordering, ~20 % of the CPU of rendering a page again after a push).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        wagtail_site = services.wagtail_site_of_entry(getattr(request, "gov_site_entry", None))
+        if wagtail_site is not None:
+            host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
+            if wagtail_site.hostname == host:
+                compat.remember_wagtail_site(request, wagtail_site)
+        return self.get_response(request)

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from wagtail.log_actions import log
+from wagtail.models import Site as WagtailSite
 
 from .hosting import (
     COLLECTION_PERMISSIONS,
@@ -262,7 +263,28 @@ def _lookup_host(host):
         "parent_portal_name": parent.name if parent else "",
         "planned_return": planned_return,
         "organization": site.organization.name,
+        # The Wagtail site's fields, so that a page request needs no query to hand
+        # Wagtail its site (registry.middleware.WagtailSiteMiddleware).
+        "wagtail_site": _wagtail_site_fields(site.wagtail_site),
     }
+
+
+def _wagtail_site_fields(wagtail_site):
+    if wagtail_site is None:
+        return None
+    return {
+        name: getattr(wagtail_site, name)
+        for name in ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
+    }
+
+
+def wagtail_site_of_entry(entry):
+    """The Wagtail ``Site`` of a :func:`host_entry` (built from its fields, no query)."""
+    fields = (entry or {}).get("wagtail_site")
+    if not fields:
+        return None
+    # from_db: an instance as loaded from the database (not one "being added").
+    return WagtailSite.from_db("default", list(fields), list(fields.values()))
 
 
 def gov_site_for_request(request):

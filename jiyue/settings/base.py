@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "jiyue.registry.middleware.SiteStatusMiddleware",
     # Anonymous readers get the cached page; Django renders only on a miss (docs/page-cache.md).
     "jiyue.frontcache.middleware.FrontCacheMiddleware",
+    # On a miss: Wagtail takes the request's site from the registry (no second lookup).
+    "jiyue.registry.middleware.WagtailSiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Answers a locked-out login with the lockout page; django-axes wants it last.
     "axes.middleware.AxesMiddleware",
