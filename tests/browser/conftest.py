@@ -189,7 +189,7 @@ def demo_server(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(demo_server):
     """A headless Chromium (Playwright ``Browser``) for the session."""
     with sync_playwright() as playwright:
