@@ -78,14 +78,22 @@ class _Handler:
 
 
 def _request(host, path):
+    """A reader's GET of ``path`` on ``host``, with the scheme and port readers use.
+
+    Over https the port is 443; over plain http it is ``JIYUE_SITE_PORT`` (8000 under
+    ``make run``), so the few absolute URLs a page carries name the port it is served
+    on, as they do when a reader's request renders the page.
+    """
     scheme = getattr(settings, "JIYUE_FRONTCACHE_RERENDER_SCHEME", "https")
-    port = "443" if scheme == "https" else "80"
+    port = "443" if scheme == "https" else str(getattr(settings, "JIYUE_SITE_PORT", 80))
+    if port not in ("80", "443"):
+        host = f"{host}:{port}"
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
         "SCRIPT_NAME": "",
         "QUERY_STRING": "",
-        "SERVER_NAME": host,
+        "SERVER_NAME": host.split(":")[0],
         "SERVER_PORT": port,
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": host,

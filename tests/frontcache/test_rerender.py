@@ -201,3 +201,25 @@ def test_a_site_page_does_not_look_its_wagtail_site_up_again(city, cache_root, m
     host, column = city.host(city.portal), path_of(city.portal_policies)
     assert rerender.rerender(host, column)
     assert city.client(city.portal).get(column).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("scheme", "site_port", "http_host", "server_port"),
+    [
+        ("https", 80, "www.example.gov.cn", "443"),
+        ("http", 80, "www.example.gov.cn", "80"),
+        ("http", 8000, "www.example.gov.cn:8000", "8000"),  # make run
+    ],
+)
+def test_rerender_requests_carry_the_readers_scheme_and_port(
+    settings, scheme, site_port, http_host, server_port
+):
+    """A re-rendered page's absolute links (canonical, other sites) name the address
+    readers use; under make run that is http on port 8000, not https without a port."""
+    settings.JIYUE_FRONTCACHE_RERENDER_SCHEME = scheme
+    settings.JIYUE_SITE_PORT = site_port
+    request = rerender._request("www.example.gov.cn", "/content/1/")
+    assert request.scheme == scheme
+    assert request.get_host() == http_host
+    assert request.META["SERVER_PORT"] == server_port
+    assert request.build_absolute_uri("/") == f"{scheme}://{http_host}/"
