@@ -460,21 +460,6 @@ def set_placements(resource, columns, user, among):
             place(resource, column, user)
 
 
-def site_shows(gov_site, resource):
-    """Whether ``gov_site`` is online and one of its live columns shows ``resource``.
-
-    Only then does its ``/content/<id>/`` answer 200, so only then may another page
-    link there (canonical and related links, issue 8).
-    """
-    if gov_site is None or gov_site.status != registry.SiteStatus.ONLINE:
-        return False
-    home = site_home(gov_site)
-    if home is None:
-        return False
-    columns = list(ColumnPage.objects.descendant_of(home).live().public().only("pk"))
-    return bool(column_ids_showing(resource, among=[c.pk for c in columns]))
-
-
 def columns_requiring_acceptance(columns):
     """Ids of ``columns`` (pages or ids) whose pushes wait for the site's acceptance
     (推送须经本站接收)."""

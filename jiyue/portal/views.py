@@ -177,9 +177,8 @@ def _link_on_site(request, resource, home, columns=None, rule_filters=None):
         return content_path(resource.pk)
     if site_shows(resource.owner_site, resource):
         return _detail_url(request, resource.owner_site, resource)
-    for gov_site in sites_showing(resource).filter(status=SiteStatus.ONLINE).order_by("pk"):
-        return _detail_url(request, gov_site, resource)
-    return None
+    other = sites_showing(resource).filter(status=SiteStatus.ONLINE).order_by("pk").first()
+    return _detail_url(request, other, resource) if other is not None else None
 
 
 def resource_detail(request, home, resource_id):
